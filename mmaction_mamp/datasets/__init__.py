@@ -1,0 +1,3 @@
+"""Datasets and pipeline transforms."""
+
+from . import transforms  # noqa: F401

@@ -1,0 +1,1 @@
+"""Skeleton pipeline transforms (registered in mmaction2's TRANSFORMS)."""

@@ -1,0 +1,1 @@
+"""MAMP backbones."""
