@@ -1,0 +1,99 @@
+"""Seeded random fraction of a labelled skeleton split (semi-supervised protocol)."""
+
+import hashlib
+from typing import Callable, Dict, List, Union
+
+import numpy as np
+from mmaction.datasets import PoseDataset
+from mmaction.registry import DATASETS
+from mmengine.logging import print_log
+
+
+def choose_label_subset(names: List[str], label_fraction: float, seed: int) -> List[int]:
+    """Indices of a plain random ``label_fraction`` of ``names``.
+
+    ``int(len(names) * label_fraction)`` samples are drawn without
+    replacement and without stratification by class, as the official
+    semi-supervised feeder does, but from a seeded generator so the subset
+    is reproducible. The draw is made over the names sorted, so it depends
+    only on the set of names and the seed, not on the annotation order.
+
+    Args:
+        names: Sample identifiers (``frame_dir``), unique.
+        label_fraction: Fraction in (0, 1].
+        seed: Seed of ``numpy.random.default_rng``.
+
+    Returns:
+        Chosen indices into ``names``, ascending.
+    """
+    if not 0.0 < label_fraction <= 1.0:
+        raise ValueError(f'label_fraction must be in (0, 1], got {label_fraction}')
+    if len(set(names)) != len(names):
+        raise ValueError('sample identifiers (frame_dir) must be unique to draw a subset')
+    num_keep = int(len(names) * label_fraction)
+    if num_keep < 1:
+        raise ValueError(
+            f'label_fraction={label_fraction} of {len(names)} samples keeps none; '
+            'use a larger fraction'
+        )
+    order = sorted(range(len(names)), key=names.__getitem__)
+    drawn = np.random.default_rng(seed).permutation(len(names))[:num_keep]
+    return sorted(order[i] for i in drawn)
+
+
+def subset_fingerprint(names: List[str]) -> str:
+    """First 16 hex digits of the SHA-256 of the sorted names, one per line."""
+    return hashlib.sha256('\n'.join(sorted(names)).encode()).hexdigest()[:16]
+
+
+@DATASETS.register_module()
+class LabelFractionPoseDataset(PoseDataset):
+    """:class:`PoseDataset` restricted to a seeded random fraction of its split.
+
+    The semi-supervised protocol of MAMP fine-tunes on 1% or 10% of the
+    labelled training split. The subset is plain random (not stratified by
+    class) as in the official code, drawn with ``subset_seed`` (see
+    :func:`choose_label_subset`); the log records its size, the seed, the
+    number of classes it covers and a fingerprint of the chosen
+    ``frame_dir`` names so runs can be compared.
+
+    Args:
+        ann_file: Annotation pickle (see :class:`PoseDataset`).
+        pipeline: Data transforms.
+        label_fraction: Fraction of the split to keep, in (0, 1].
+        subset_seed: Seed of the draw. Defaults to 0.
+        **kwargs: Other :class:`PoseDataset` arguments (``split``, ...).
+    """
+
+    def __init__(
+        self,
+        ann_file: str,
+        pipeline: List[Union[Dict, Callable]],
+        label_fraction: float,
+        subset_seed: int = 0,
+        **kwargs,
+    ) -> None:
+        self.label_fraction = label_fraction
+        self.subset_seed = subset_seed
+        self.subset_fingerprint = ''
+        super().__init__(ann_file, pipeline, **kwargs)
+
+    def load_data_list(self) -> List[Dict]:
+        """Load the split, then keep the seeded subset and log it."""
+        data_list = super().load_data_list()
+        key = 'filename' if data_list and 'filename' in data_list[0] else 'frame_dir'
+        names = [item[key] for item in data_list]
+        chosen = [
+            data_list[i] for i in choose_label_subset(names, self.label_fraction, self.subset_seed)
+        ]
+        chosen_names = [item[key] for item in chosen]
+        self.subset_fingerprint = subset_fingerprint(chosen_names)
+        num_classes = len({int(item['label']) for item in chosen})
+        print_log(
+            f'Semi-supervised subset of split {self.split!r}: {len(chosen)} of {len(data_list)} '
+            f'samples (label_fraction={self.label_fraction}, subset_seed={self.subset_seed}, '
+            f'plain random), {num_classes} classes present, '
+            f'{key} sha256[:16]={self.subset_fingerprint}',
+            logger='current',
+        )
+        return chosen
