@@ -1,1 +1,5 @@
-"""MAMP backbones."""
+"""Encoders."""
+
+from .mamp_transformer import MAMPTransformer
+
+__all__ = ['MAMPTransformer']

@@ -1,1 +1,5 @@
-"""MAMP heads."""
+"""Heads."""
+
+from .motion_prediction_head import MAMPMotionHead
+
+__all__ = ['MAMPMotionHead']

@@ -1,1 +1,5 @@
-"""MAMP selfsup."""
+"""Self-supervised pre-training models."""
+
+from .mamp import MAMP
+
+__all__ = ['MAMP']

@@ -1,0 +1,234 @@
+"""MAMP skeleton transformer encoder (spec §2)."""
+
+from typing import Dict, List, Optional, Tuple
+
+import torch
+import torch.nn.functional as F
+from mmaction.registry import MODELS
+from mmengine.model import BaseModule
+from torch import nn
+
+from ..utils.skeleton_tokens import check_patchable
+from ..utils.transformer import TransformerBlock, init_linear_and_norm
+
+
+class SkeletonTokenEmbed(nn.Module):
+    """Conv2d over (T, V) with kernel = stride = (u, p): one token per patch.
+
+    Keeps PyTorch's default Conv2d init, as the official model does.
+    """
+
+    def __init__(self, in_channels: int, embed_dims: int, patch_size: Tuple[int, int]) -> None:
+        super().__init__()
+        self.proj = nn.Conv2d(in_channels, embed_dims, kernel_size=patch_size, stride=patch_size)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, T, V, C) -> (B, TP, VP, D)."""
+        return self.proj(x.permute(0, 3, 1, 2)).permute(0, 2, 3, 1)
+
+
+def resize_temporal_embedding(embed: torch.Tensor, num_patches: int) -> torch.Tensor:
+    """Bicubically resize a (1, TP, 1, D) temporal embedding to ``num_patches``."""
+    grid = embed.permute(0, 3, 1, 2).float()  # (1, D, TP, 1)
+    grid = F.interpolate(grid, size=(num_patches, 1), mode='bicubic', align_corners=False)
+    return grid.permute(0, 2, 3, 1).to(embed.dtype)
+
+
+@MODELS.register_module()
+class MAMPTransformer(BaseModule):
+    """Transformer encoder with joint spatio-temporal attention over skeleton tokens.
+
+    Persons are folded into the batch. Parameter names follow the official
+    MAMP release (``joints_embed``, ``pos_embed``, ``temp_embed``, ``blocks``,
+    ``norm``), so official weights load after a prefix change only.
+
+    Args:
+        in_channels: coordinates per joint C.
+        embed_dims: token width D.
+        depth: number of transformer blocks.
+        num_heads: attention heads.
+        mlp_ratio: MLP hidden width / D.
+        qkv_bias: bias on the q, k, v projection.
+        num_frames: clip length T the temporal embedding is built for.
+        num_joints: joints V.
+        temporal_patch_size: frames per token u.
+        spatial_patch_size: joints per token p.
+        drop_rate: dropout after attention projection and in the MLP.
+        attn_drop_rate: dropout on attention weights.
+        drop_path_rate: stochastic depth, rising linearly 0 -> rate over blocks.
+        frozen: freeze every parameter and stay in eval mode (linear probe).
+        init_cfg: mmengine init config, e.g. ``dict(type='Pretrained',
+            checkpoint=..., prefix='backbone.')``.
+    """
+
+    def __init__(
+        self,
+        in_channels: int = 3,
+        embed_dims: int = 256,
+        depth: int = 8,
+        num_heads: int = 8,
+        mlp_ratio: float = 4.0,
+        qkv_bias: bool = True,
+        num_frames: int = 120,
+        num_joints: int = 25,
+        temporal_patch_size: int = 4,
+        spatial_patch_size: int = 1,
+        drop_rate: float = 0.0,
+        attn_drop_rate: float = 0.0,
+        drop_path_rate: float = 0.0,
+        frozen: bool = False,
+        init_cfg: Optional[dict] = None,
+    ) -> None:
+        super().__init__(init_cfg=init_cfg)
+        if num_frames % temporal_patch_size or num_joints % spatial_patch_size:
+            raise ValueError(
+                f'num_frames={num_frames} / num_joints={num_joints} are not multiples of the '
+                f'patch size ({temporal_patch_size}, {spatial_patch_size})'
+            )
+        self.embed_dims = embed_dims
+        self.temporal_patch_size = temporal_patch_size
+        self.spatial_patch_size = spatial_patch_size
+        self.num_temporal_patches = num_frames // temporal_patch_size
+        self.num_spatial_patches = num_joints // spatial_patch_size
+        self.frozen = frozen
+
+        self.joints_embed = SkeletonTokenEmbed(
+            in_channels, embed_dims, (temporal_patch_size, spatial_patch_size)
+        )
+        self.pos_embed = nn.Parameter(torch.zeros(1, 1, self.num_spatial_patches, embed_dims))
+        self.temp_embed = nn.Parameter(torch.zeros(1, self.num_temporal_patches, 1, embed_dims))
+        self.pos_drop = nn.Dropout(drop_rate)
+        drop_path_rates = torch.linspace(0, drop_path_rate, depth).tolist()
+        self.blocks = nn.ModuleList(
+            TransformerBlock(
+                embed_dims, num_heads, mlp_ratio, qkv_bias, drop_rate, attn_drop_rate, rate
+            )
+            for rate in drop_path_rates
+        )
+        self.norm = nn.LayerNorm(embed_dims)
+
+        nn.init.trunc_normal_(self.pos_embed, std=0.02)
+        nn.init.trunc_normal_(self.temp_embed, std=0.02)
+        self.blocks.apply(init_linear_and_norm)
+        self.norm.apply(init_linear_and_norm)
+        if frozen:
+            self.requires_grad_(False)
+
+    @property
+    def num_tokens(self) -> int:
+        """Tokens per person L = TP * VP."""
+        return self.num_temporal_patches * self.num_spatial_patches
+
+    def train(self, mode: bool = True) -> 'MAMPTransformer':
+        """Switch mode; a frozen encoder always stays in eval mode."""
+        return super().train(mode and not self.frozen)
+
+    def embed(self, x: torch.Tensor) -> torch.Tensor:
+        """Tokens with spatial and temporal embeddings added.
+
+        Args:
+            x: (B, T, V, C) skeletons with T = num_frames.
+
+        Returns:
+            (B, L, D), flattened time-major.
+        """
+        check_patchable(x, self.temporal_patch_size, self.spatial_patch_size)
+        tokens = self.joints_embed(x)
+        if tokens.shape[1:3] != self.temp_embed.shape[1:2] + self.pos_embed.shape[2:3]:
+            raise ValueError(
+                f'input of {x.shape[1]} frames x {x.shape[2]} joints gives a '
+                f'{tuple(tokens.shape[1:3])} token grid, the encoder is built for '
+                f'({self.num_temporal_patches}, {self.num_spatial_patches})'
+            )
+        tokens = tokens + self.pos_embed + self.temp_embed
+        return self.pos_drop(tokens.flatten(1, 2))
+
+    def encode(self, tokens: torch.Tensor) -> torch.Tensor:
+        """Transformer blocks and final norm, (B, N, D) -> (B, N, D)."""
+        for block in self.blocks:
+            tokens = block(tokens)
+        return self.norm(tokens)
+
+    def forward_visible(
+        self, x: torch.Tensor, mask: torch.Tensor
+    ) -> Tuple[torch.Tensor, torch.Tensor]:
+        """Encode only the visible tokens (pre-training).
+
+        Args:
+            x: (B, T, V, C) skeletons.
+            mask: (B, L) bool, True = masked; every row must hide the same
+                number of tokens.
+
+        Returns:
+            latent (B, K, D) of the K visible tokens in ascending token order,
+            and their indices ids_keep (B, K).
+        """
+        tokens = self.embed(x)
+        if mask.shape != tokens.shape[:2]:
+            raise ValueError(
+                f'mask of shape {tuple(mask.shape)} does not match {tuple(tokens.shape[:2])} '
+                '(sequences, tokens)'
+            )
+        visible_counts = (~mask).sum(dim=1)
+        num_visible = int(visible_counts[0])
+        if bool((visible_counts != num_visible).any()):
+            raise ValueError('every sequence must keep the same number of visible tokens')
+        ids_keep = mask.to(torch.uint8).argsort(dim=1, stable=True)[:, :num_visible]
+        visible = tokens.gather(1, ids_keep.unsqueeze(-1).expand(-1, -1, tokens.shape[-1]))
+        return self.encode(visible), ids_keep
+
+    def forward_tokens(self, x: torch.Tensor) -> torch.Tensor:
+        """Encode every token: (B, T, V, C) -> (B, TP, VP, D)."""
+        encoded = self.encode(self.embed(x))
+        return encoded.reshape(x.shape[0], self.num_temporal_patches, self.num_spatial_patches, -1)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """Encode multi-person skeletons the way mmaction2's RecognizerGCN calls it.
+
+        Args:
+            x: (N, M, T, V, C).
+
+        Returns:
+            (N, M, D, TP, VP) after the final norm, the layout mmaction2's
+            ``GCNHead`` pools.
+        """
+        if x.dim() != 5:
+            raise ValueError(f'expected skeletons (N, M, T, V, C), got {tuple(x.shape)}')
+        n, m = x.shape[:2]
+        features = self.forward_tokens(x.flatten(0, 1))
+        return features.reshape(n, m, *features.shape[1:]).permute(0, 1, 4, 2, 3)
+
+    def _load_from_state_dict(
+        self,
+        state_dict: Dict[str, torch.Tensor],
+        prefix: str,
+        local_metadata: dict,
+        strict: bool,
+        missing_keys: List[str],
+        unexpected_keys: List[str],
+        error_msgs: List[str],
+    ) -> None:
+        """Resize a temporal embedding of another clip length, refuse other mismatches."""
+        temp_key = prefix + 'temp_embed'
+        stored = state_dict.get(temp_key)
+        if stored is not None and stored.shape != self.temp_embed.shape:
+            if stored.dim() != 4 or stored.shape[0::2] != self.temp_embed.shape[0::2]:
+                raise ValueError(
+                    f'checkpoint {temp_key} has shape {tuple(stored.shape)}, '
+                    f'expected (1, TP, 1, {self.embed_dims})'
+                )
+            state_dict[temp_key] = resize_temporal_embedding(stored, self.num_temporal_patches)
+        mismatched = [
+            f'{prefix}{name}: checkpoint {tuple(state_dict[prefix + name].shape)} '
+            f'vs model {tuple(tensor.shape)}'
+            for name, tensor in self.state_dict().items()
+            if prefix + name in state_dict and state_dict[prefix + name].shape != tensor.shape
+        ]
+        if mismatched:
+            raise ValueError(
+                'pre-trained weights do not fit this MAMPTransformer; shape mismatches:\n  '
+                + '\n  '.join(mismatched)
+            )
+        super()._load_from_state_dict(
+            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
+        )

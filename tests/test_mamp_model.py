@@ -1,0 +1,172 @@
+"""Encoder, decoder head and pre-training model vs the independent reference."""
+
+import pytest
+import torch
+from mmaction.registry import MODELS
+from reference_mamp import (
+    make_official_state_dict,
+    reference_encoder,
+    reference_motion_target,
+    reference_pretrain_loss,
+)
+
+from mmaction_mamp.models.utils.masking import motion_aware_mask
+
+SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
+
+
+def build_small_model(depth: int = 2, decoder_depth: int = 2) -> torch.nn.Module:
+    backbone = dict(type='MAMPTransformer', depth=depth, **SMALL)
+    head = dict(
+        type='MAMPMotionHead',
+        embed_dims=32,
+        decoder_embed_dims=32,
+        decoder_depth=decoder_depth,
+        decoder_num_heads=4,
+        num_frames=16,
+        num_joints=5,
+    )
+    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head)).eval()
+
+
+def load_official(model: torch.nn.Module, sd: dict) -> None:
+    encoder = {k: v for k, v in sd.items() if not k.startswith(('decoder', 'mask_token'))}
+    decoder = {k: v for k, v in sd.items() if k.startswith(('decoder', 'mask_token'))}
+    model.backbone.load_state_dict(encoder)
+    model.head.load_state_dict(decoder)
+
+
+@pytest.fixture
+def official_small() -> dict:
+    return make_official_state_dict(
+        depth=2, decoder_depth=2, embed_dim=32, decoder_dim=32, num_frames=16, num_joints=5
+    )
+
+
+@pytest.fixture
+def skeletons() -> torch.Tensor:
+    return torch.randn(3, 16, 5, 3, generator=torch.Generator().manual_seed(0)).cumsum(1)
+
+
+def test_encoder_matches_reference(official_small, skeletons):
+    model = build_small_model()
+    load_official(model, official_small)
+    tokens = model.backbone.forward_tokens(skeletons)
+    expected = reference_encoder(official_small, skeletons, num_heads=4)
+    torch.testing.assert_close(tokens, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_motion_target_matches_reference(skeletons):
+    model = build_small_model()
+    expected = reference_motion_target(skeletons)
+    torch.testing.assert_close(model.head.motion_target(skeletons), expected)
+    # per-token normalisation: zero mean, unbiased std 1
+    torch.testing.assert_close(expected.mean(-1), torch.zeros(3, 20), atol=1e-5, rtol=0)
+    torch.testing.assert_close(expected.std(-1), torch.ones(3, 20), atol=1e-3, rtol=0)
+
+
+def test_motion_target_hand_computed():
+    x = torch.arange(8.0).reshape(1, 8, 1, 1).expand(1, 8, 1, 3)  # joint moves +1 per frame
+    model = build_small_model()
+    model.head.norm_target = False
+    target = model.head.motion_target(x)
+    # token 0 = frames 0-3 (motion 1); token 1 = frames 4-6 (motion 1) and last frame (0)
+    expected = torch.tensor([[[1.0] * 12, [1.0] * 9 + [0.0] * 3]])
+    torch.testing.assert_close(target, expected)
+
+
+def test_pretrain_loss_matches_reference(official_small, skeletons):
+    model = build_small_model()
+    load_official(model, official_small)
+    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(0))
+    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
+    loss = model.head.loss(latent, ids_keep, mask, skeletons)['loss']
+    expected = reference_pretrain_loss(official_small, skeletons, mask, 4, 4)
+    torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_loss_only_counts_masked_tokens(official_small, skeletons):
+    model = build_small_model()
+    load_official(model, official_small)
+    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(0))
+    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
+    pred = model.head(latent, ids_keep)
+    per_token = (pred - model.head.motion_target(skeletons)).pow(2).mean(-1)
+    expected = per_token[mask].mean()
+    torch.testing.assert_close(model.head.loss(latent, ids_keep, mask, skeletons)['loss'], expected)
+    assert not torch.isclose(per_token[~mask].mean(), expected)
+
+
+def test_visible_encoding_ignores_masked_values(skeletons):
+    model = build_small_model()
+    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(1))
+    corrupted = skeletons.clone()
+    batch, token = (
+        torch.nonzero(mask.reshape(3, 4, 5), as_tuple=False)[:, 0],
+        torch.nonzero(mask.reshape(3, 4, 5))[:, 1:],
+    )
+    for b, (t, v) in zip(batch.tolist(), token.tolist()):
+        corrupted[b, 4 * t : 4 * t + 4, v] = torch.randn(4, 3) * 100
+    latent, ids = model.backbone.forward_visible(skeletons, mask)
+    latent_c, ids_c = model.backbone.forward_visible(corrupted, mask)
+    assert torch.equal(ids, ids_c)
+    torch.testing.assert_close(latent, latent_c)
+    # ... while corrupting a visible token does change the latent
+    b, t, v = 0, *torch.nonzero(~mask[0].reshape(4, 5))[0].tolist()
+    corrupted[b, 4 * t : 4 * t + 4, v] += 1.0
+    assert not torch.allclose(model.backbone.forward_visible(corrupted, mask)[0], latent)
+
+
+def test_ntu60_parameter_count_equals_official():
+    official = make_official_state_dict(depth=8, decoder_depth=3)
+    expected = sum(v.numel() for k, v in official.items())
+    model = MODELS.build(
+        dict(
+            type='MAMP',
+            backbone=dict(type='MAMPTransformer'),
+            head=dict(type='MAMPMotionHead', decoder_depth=3),
+        )
+    )
+    assert sum(p.numel() for p in model.parameters()) == expected == 8_789_004
+    assert {f'backbone.{k}' for k in official if not k.startswith(('decoder', 'mask'))} | {
+        f'head.{k}' for k in official if k.startswith(('decoder', 'mask'))
+    } == set(model.state_dict())
+
+
+def test_model_uses_pipeline_masks_and_samples_otherwise(skeletons):
+    from mmaction.structures import ActionDataSample
+
+    model = build_small_model()
+    inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
+    masks = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1).numpy()
+    samples = [ActionDataSample() for _ in range(3)]
+    for sample, mask in zip(samples, masks):
+        sample.set_field(mask[None, None], 'mask')
+    latent, ids_keep = model.backbone.forward_visible(skeletons, torch.from_numpy(masks))
+    expected = model.head.loss(latent, ids_keep, torch.from_numpy(masks), skeletons)['loss']
+    torch.testing.assert_close(model(inputs, samples, mode='loss')['loss'], expected)
+    assert torch.isfinite(model(inputs, [ActionDataSample()] * 3, mode='loss')['loss'])
+    assert model(inputs, None, mode='tensor').shape == (3, 1, 32, 4, 5)
+    with pytest.raises(RuntimeError, match='linear-probe'):
+        model(inputs, samples, mode='predict')
+
+
+def test_bad_shapes_are_refused(skeletons):
+    model = build_small_model()
+    with pytest.raises(ValueError, match='mask of shape'):
+        model.backbone.forward_visible(skeletons, torch.zeros(3, 7, dtype=torch.bool))
+    with pytest.raises(ValueError, match='token grid'):
+        model.backbone.forward_tokens(torch.zeros(1, 20, 5, 3))
+    with pytest.raises(ValueError, match='cannot be cut'):
+        model.backbone.forward_tokens(torch.zeros(1, 17, 5, 3))
+    uneven = torch.zeros(2, 20, dtype=torch.bool)
+    uneven[0, :3] = True
+    with pytest.raises(ValueError, match='same number of visible'):
+        model.backbone.forward_visible(skeletons[:2], uneven)
+
+
+def test_gcn_layout_output(skeletons):
+    model = build_small_model()
+    out = model.backbone(skeletons.reshape(3, 1, 16, 5, 3).expand(3, 2, 16, 5, 3))
+    assert out.shape == (3, 2, 32, 4, 5)
+    torch.testing.assert_close(out[:, 0], out[:, 1])
