@@ -24,7 +24,8 @@ class _MissingDRN:
     def __init__(self, *args, **kwargs) -> None:
         raise ImportError(
             'mmaction2 1.2.0 from PyPI does not ship mmaction.models.'
-            'localizers.drn; install mmaction2 from source to use DRN.')
+            'localizers.drn; install mmaction2 from source to use DRN.'
+        )
 
 
 def _module_is_missing(name: str) -> bool:
