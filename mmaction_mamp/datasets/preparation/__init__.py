@@ -1,0 +1,30 @@
+"""Raw skeleton datasets -> mmaction2 ``PoseDataset`` annotation pickles.
+
+Library side of ``tools/data/*_to_mmaction.py``:
+
+* :func:`convert_ntu` - NTU RGB+D 60 / 120 ``.skeleton`` files, with the
+  official MAMP processing (:mod:`.ntu_skeleton`) and splits
+  (:mod:`.ntu_splits`);
+* :func:`convert_npz` - CTR-GCN / MAMP-style ``NTU60_XSub.npz`` files;
+* :func:`convert_pku` - PKU-MMD phase I / II skeleton and label files.
+
+Bad inputs never abort a conversion: they become :class:`SkippedSample`
+records in the returned :class:`ConversionSummary`.
+"""
+
+from .annotation_writer import write_pose_annotations
+from .npz_import import convert_npz
+from .ntu_converter import convert_ntu
+from .pku_converter import convert_pku
+from .records import ConversionSummary, InputFormatError, Sample, SkippedSample
+
+__all__ = [
+    'ConversionSummary',
+    'InputFormatError',
+    'Sample',
+    'SkippedSample',
+    'convert_npz',
+    'convert_ntu',
+    'convert_pku',
+    'write_pose_annotations',
+]

@@ -1,0 +1,109 @@
+"""mmaction2 ``PoseDataset`` annotation pickles.
+
+Layout (what ``PoseDataset(ann_file=..., split=...)`` reads)::
+
+    dict(split=dict(xsub_train=[frame_dir, ...], xsub_val=[...], ...),
+         annotations=[dict(frame_dir=str, label=int, total_frames=int,
+                           keypoint=float32 array (M, T, V, C)), ...])
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .records import ConversionSummary, PathLike, Sample
+
+
+def to_annotation(sample: Sample) -> dict:
+    """One ``PoseDataset`` annotation; ``total_frames`` is the keypoint's T.
+
+    Raises:
+        ValueError: keypoint not a 4-D float32 array with at least one frame.
+    """
+    keypoint = sample.keypoint
+    if keypoint.ndim != 4 or keypoint.dtype != np.float32 or keypoint.shape[1] == 0:
+        raise ValueError(
+            f'{sample.name}: keypoint must be float32 (M, T, V, C) with T > 0, '
+            f'got {keypoint.dtype} {keypoint.shape}'
+        )
+    return dict(
+        frame_dir=sample.name,
+        label=int(sample.label),
+        total_frames=int(keypoint.shape[1]),
+        keypoint=keypoint,
+    )
+
+
+def check_splits(names: Sequence[str], splits: Mapping[str, Iterable[str]]) -> None:
+    """Names must be unique and every split entry must name an annotation.
+
+    Raises:
+        ValueError: naming the first duplicate or unknown name.
+    """
+    known: set[str] = set()
+    for name in names:
+        if name in known:
+            raise ValueError(f'duplicate frame_dir {name!r}')
+        known.add(name)
+    for split_name, members in splits.items():
+        unknown = [name for name in members if name not in known]
+        if unknown:
+            raise ValueError(f'split {split_name!r} lists unknown sample {unknown[0]!r}')
+
+
+def write_pose_annotations(
+    path: PathLike, samples: Sequence[Sample], splits: Mapping[str, list[str]]
+) -> None:
+    """Write the pickle atomically (temporary file, then rename).
+
+    Args:
+        path: Output ``.pkl``; parent folders are created.
+        samples: Converted samples, in output order.
+        splits: Split name -> list of sample names.
+
+    Raises:
+        ValueError: no samples, inconsistent names or malformed keypoints;
+            nothing is written then.
+    """
+    if not samples:
+        raise ValueError(f'no sample to write to {path}')
+    annotations = [to_annotation(sample) for sample in samples]
+    check_splits([sample.name for sample in samples], splits)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    content = dict(
+        split={name: list(members) for name, members in splits.items()}, annotations=annotations
+    )
+    handle, temporary = tempfile.mkstemp(dir=target.parent, suffix='.pkl.part')
+    try:
+        with os.fdopen(handle, 'wb') as stream:
+            pickle.dump(content, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def write_summary_output(
+    path: PathLike,
+    samples: Sequence[Sample],
+    splits: Mapping[str, list[str]],
+    summary: ConversionSummary,
+) -> None:
+    """Write the pickle when there is a sample, and record it in ``summary``.
+
+    With no sample nothing is written (``PoseDataset`` cannot read an empty
+    annotation list) and the summary says so.
+    """
+    if not samples:
+        summary.notes.append(f'no sample converted: {path} was not written')
+        return
+    write_pose_annotations(path, samples, splits)
+    summary.written = len(samples)
+    summary.split_sizes = {name: len(members) for name, members in splits.items()}
