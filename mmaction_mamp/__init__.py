@@ -10,6 +10,9 @@ from .compat import patch_missing_drn
 patch_missing_drn()
 
 from . import datasets, engine, models, utils  # noqa: E402,F401  (registration)
+from .utils import allow_mmengine_checkpoints  # noqa: E402
+
+allow_mmengine_checkpoints()
 from .version import __version__  # noqa: E402
 
 __all__ = ['__version__']

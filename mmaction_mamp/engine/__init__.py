@@ -1,1 +1,3 @@
-"""Optimizer-wrapper constructors and hooks."""
+"""Optimizer-wrapper constructors and parameter schedulers."""
+
+from . import optimizers, schedulers  # noqa: F401

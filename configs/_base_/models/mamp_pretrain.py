@@ -1,0 +1,34 @@
+# MAMP pre-training model (spec §2-4): ViT encoder 256 x 8 on 120-frame clips,
+# 4-frame x 1-joint tokens (30 x 25 = 750 per person), 8-head decoder.
+model = dict(
+    type='MAMP',
+    backbone=dict(
+        type='MAMPTransformer',
+        in_channels=3,
+        embed_dims=256,
+        depth=8,
+        num_heads=8,
+        mlp_ratio=4.0,
+        num_frames=120,
+        num_joints=25,
+        temporal_patch_size=4,
+        spatial_patch_size=1,
+        drop_path_rate=0.0,
+    ),
+    head=dict(
+        type='MAMPMotionHead',
+        embed_dims=256,
+        decoder_embed_dims=256,
+        decoder_depth=3,
+        decoder_num_heads=8,
+        num_frames=120,
+        num_joints=25,
+        temporal_patch_size=4,
+        spatial_patch_size=1,
+        in_channels=3,
+        norm_target=True,
+    ),
+    # Used only when the pipeline provides no mask (the pipeline below does).
+    mask_ratio=0.9,
+    tau=0.8,
+)

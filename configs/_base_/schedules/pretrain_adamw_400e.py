@@ -1,0 +1,33 @@
+# Official pre-training schedule (spec §5): 400 epochs, AdamW (0.9, 0.95),
+# weight decay 0.05 except 1-D parameters and biases, lr 1e-3 for a global
+# batch of 128, 20 warm-up epochs from 0, half-cycle cosine to 5e-4, updated
+# every iteration. No AMP officially (tools/train.py --amp turns it on).
+max_epochs = 400
+warmup_epochs = 20
+lr = 1e-3
+min_lr = 5e-4
+
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
+
+optim_wrapper = dict(
+    type='OptimWrapper',
+    optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.95), weight_decay=0.05),
+    paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0),
+)
+
+param_scheduler = [
+    dict(
+        type='WarmupCosineLR',
+        warmup_length=warmup_epochs,
+        eta_min_ratio=min_lr / lr,
+        begin=0,
+        end=max_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True,
+    )
+]
+
+# Linear lr scaling reference. Disabled: tools/train.py keeps the global batch
+# at 128 instead. If you change `train_global_batch_size`, pass
+# --auto-scale-lr to scale lr from this base.
+auto_scale_lr = dict(enable=False, base_batch_size=128)

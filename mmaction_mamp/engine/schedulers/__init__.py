@@ -1,0 +1,5 @@
+"""Parameter schedulers."""
+
+from .warmup_cosine_lr import WarmupCosineLR
+
+__all__ = ['WarmupCosineLR']
