@@ -5,9 +5,10 @@ Such a file holds one benchmark: ``x_train``, ``y_train``, ``x_test``,
 2's 25 x y z joints, the layout written by the official scripts) or the
 feeder layout (N, C=3, 300, V=25, M=2); ``y_*`` is one-hot (N, K) or integer
 (N,) labels. The samples are already translated by the official scripts, so
-they are used as they are. Each sample keeps its first ``valid`` frames,
-``valid`` being the number of frames with a non-zero coordinate sum, which is
-what the official feeder crops from.
+they are used as they are. Each sample drops only its trailing zero padding
+(frames after the last one with a non-zero coordinate sum): the count of
+non-zero frames, which the official feeder (and ``ValidCropResize``) crops
+by, and the frames it reads are unchanged.
 
 The file stores no sample names: ``frame_dir`` becomes
 ``{benchmark}_{train|val}_{index:06d}`` and the splits ``{benchmark}_train``
@@ -220,7 +221,7 @@ def decode_labels(labels: np.ndarray, path: PathLike, key: str, num_classes: Opt
 
 
 def sample_from_row(row: np.ndarray, name: str, label: int, path: PathLike) -> Sample:
-    """Keep the first ``valid`` frames of a padded sample.
+    """Drop the trailing zero frames of a padded sample.
 
     Raises:
         InputFormatError: ``'non-finite coordinate'`` or ``'empty sequence'``
@@ -229,10 +230,10 @@ def sample_from_row(row: np.ndarray, name: str, label: int, path: PathLike) -> S
     keypoint = row_to_keypoint(row)
     if not np.isfinite(keypoint).all():
         raise InputFormatError(path, None, 'non-finite coordinate', f'sample {name}')
-    valid = int((keypoint.sum(axis=(0, 2, 3)) != 0).sum())
-    if valid == 0:
+    non_zero = np.flatnonzero(keypoint.sum(axis=(0, 2, 3)) != 0)
+    if non_zero.size == 0:
         raise InputFormatError(path, None, 'empty sequence', f'sample {name} is all zero')
-    return Sample(name, label, np.ascontiguousarray(keypoint[:, :valid]))
+    return Sample(name, label, np.ascontiguousarray(keypoint[:, : non_zero[-1] + 1]))
 
 
 def _part_samples(
