@@ -15,7 +15,6 @@ Classes 0-7 are one-person actions; a second, idle bystander joins some of their
 Classes 8 and 9 are two-person interactions. The first person is always the actor.
 """
 
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Dict, List, Optional, Sequence, Union
@@ -23,6 +22,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
+
+from .preparation import Sample, write_pose_annotations
 
 FPS = 30.0
 NUM_JOINTS = 25
@@ -649,10 +650,8 @@ def build_pose_annotations(
 def dump_pose_pickle(out: Union[str, Path], **kwargs) -> dict:
     """Write ``build_pose_annotations(**kwargs)`` to the pickle ``out`` and return it."""
     data = build_pose_annotations(**kwargs)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open('wb') as f:
-        pickle.dump(data, f, protocol=pickle.HIGHEST_PROTOCOL)
+    samples = [Sample(a['frame_dir'], a['label'], a['keypoint']) for a in data['annotations']]
+    write_pose_annotations(out, samples, data['split'])
     return data
 
 
