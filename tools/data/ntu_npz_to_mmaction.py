@@ -15,11 +15,16 @@ The npz files carry no sample names: frame_dir is <benchmark>_<train|val>_<index
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import Optional, Sequence
 
 from mmaction_mamp.datasets.preparation import convert_npz
-from mmaction_mamp.datasets.preparation.cli import add_common_arguments, progress_bar, report
+from mmaction_mamp.datasets.preparation.cli import (
+    add_common_arguments,
+    progress_bar,
+    run_conversion,
+)
 from mmaction_mamp.datasets.preparation.npz_import import infer_benchmark
 
 
@@ -57,10 +62,14 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    summary = convert_npz(
-        args.files, args.out, num_classes=args.num_classes, progress=progress_bar('npz samples')
+    convert = functools.partial(
+        convert_npz,
+        args.files,
+        args.out,
+        num_classes=args.num_classes,
+        progress=progress_bar('npz samples', unit='sample'),
     )
-    return report(summary, args.out, args.skipped_list)
+    return run_conversion(convert, args.out, args.skipped_list)
 
 
 if __name__ == '__main__':

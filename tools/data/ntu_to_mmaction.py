@@ -14,11 +14,16 @@ joint; docs/data_preparation.md) and writes the standard splits
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import Optional, Sequence
 
 from mmaction_mamp.datasets.preparation import convert_ntu
-from mmaction_mamp.datasets.preparation.cli import add_common_arguments, progress_bar, report
+from mmaction_mamp.datasets.preparation.cli import (
+    add_common_arguments,
+    progress_bar,
+    run_conversion,
+)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -49,7 +54,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    summary = convert_ntu(
+    convert = functools.partial(
+        convert_ntu,
         args.skeleton_dirs,
         args.dataset,
         args.out,
@@ -57,7 +63,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         missing_list=args.missing_list,
         progress=progress_bar(f'{args.dataset} .skeleton'),
     )
-    return report(summary, args.out, args.skipped_list)
+    return run_conversion(convert, args.out, args.skipped_list)
 
 
 if __name__ == '__main__':

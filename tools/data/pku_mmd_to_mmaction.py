@@ -14,11 +14,16 @@ and xview_train/xview_val from the official split files::
 from __future__ import annotations
 
 import argparse
+import functools
 import sys
 from typing import Optional, Sequence
 
 from mmaction_mamp.datasets.preparation import convert_pku
-from mmaction_mamp.datasets.preparation.cli import add_common_arguments, progress_bar, report
+from mmaction_mamp.datasets.preparation.cli import (
+    add_common_arguments,
+    progress_bar,
+    run_conversion,
+)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -44,7 +49,8 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
-    summary = convert_pku(
+    convert = functools.partial(
+        convert_pku,
         args.skeleton_dir,
         args.label_dir,
         args.xsub_split,
@@ -53,7 +59,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         num_workers=args.num_workers,
         progress=progress_bar('PKU-MMD videos'),
     )
-    return report(summary, args.out, args.skipped_list)
+    return run_conversion(convert, args.out, args.skipped_list)
 
 
 if __name__ == '__main__':

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Iterable, Iterator
+import sys
+from typing import Callable, Iterable, Iterator
 
 from tqdm import tqdm
 
 from .parallel import default_num_workers
-from .records import ConversionSummary
+from .records import ConversionSummary, InputFormatError
 
 
 def add_common_arguments(parser: argparse.ArgumentParser, parallel: bool = True) -> None:
@@ -27,17 +28,30 @@ def add_common_arguments(parser: argparse.ArgumentParser, parallel: bool = True)
     )
 
 
-def progress_bar(description: str):
+def progress_bar(description: str, unit: str = 'file'):
     """A ``progress`` callback for the ``convert_*`` functions (tqdm bar)."""
 
     def wrap(results: Iterator, total: int) -> Iterable:
-        return tqdm(results, total=total, desc=description, unit='file', dynamic_ncols=True)
+        return tqdm(results, total=total, desc=description, unit=unit, dynamic_ncols=True)
 
     return wrap
 
 
-def report(summary: ConversionSummary, out_file: str, skipped_list: str | None) -> int:
-    """Print the summary; return the exit status (1 when nothing was written)."""
+def run_conversion(
+    convert: Callable[[], ConversionSummary], out_file: str, skipped_list: str | None
+) -> int:
+    """Run a conversion and report it.
+
+    Returns:
+        The exit status: 0 when the pickle was written, 1 when no sample was
+        converted, 2 when an input needed by the whole conversion (a folder,
+        a split file, an npz's arrays) is unusable.
+    """
+    try:
+        summary = convert()
+    except (InputFormatError, FileNotFoundError) as error:
+        print(f'error: {error}', file=sys.stderr)
+        return 2
     print(summary.format())
     if skipped_list:
         summary.write_skipped_list(skipped_list)
