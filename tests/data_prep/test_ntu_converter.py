@@ -169,7 +169,7 @@ def test_non_numeric_and_non_finite_values(tmp_path):
     lines = skeleton_lines(one_body(2))
     lines[9] = 'abc ' + lines[9].split(' ', 1)[1]
     path = write_lines(tmp_path, 'S001C001P001R001A001', lines)
-    with pytest.raises(InputFormatError, match=f'^{path}:10: malformed line: non-numeric'):
+    with pytest.raises(InputFormatError, match=f'^{path}:10: malformed line: non-numeric x y z'):
         read_skeleton_file(path)
     lines = skeleton_lines(one_body(2))
     lines[12] = 'nan ' + lines[12].split(' ', 1)[1]

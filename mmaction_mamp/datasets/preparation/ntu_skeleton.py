@@ -196,7 +196,7 @@ def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
 
 
 def _locate_bad_joint_line(reader: _LineReader, blocks: list[_BodyBlock]) -> InputFormatError:
-    """The error for the first joint line without 12 numbers."""
+    """The error for the first joint line without 12 values or with a non-numeric x y z."""
     for block in blocks:
         for index in range(block.joints_index, block.joints_index + NUM_JOINTS):
             values = reader.lines[index].split()
@@ -207,31 +207,31 @@ def _locate_bad_joint_line(reader: _LineReader, blocks: list[_BodyBlock]) -> Inp
                     f'joint line has {len(values)} values, expected {JOINT_VALUES}',
                 )
             try:
-                np.array(values, dtype=np.float64)
+                [float(value) for value in values[:3]]
             except ValueError:
-                return reader.error(index, 'malformed line', f'non-numeric value in {values}')
+                return reader.error(index, 'malformed line', f'non-numeric x y z in {values[:3]}')
     raise AssertionError('no malformed joint line found')  # callers only call on a failure
 
 
 def _parse_joints(reader: _LineReader, blocks: list[_BodyBlock]) -> np.ndarray:
-    """x y z of every body block.
+    """x y z of every body block (the other 9 values of a joint line are unused).
 
     Returns:
-        (num_blocks, 25, 3) float32 (parsed as float64, then rounded, like
-        the official ``np.array(values, dtype=np.float32)``).
+        (num_blocks, 25, 3) float32 (parsed as float64, then rounded: the
+        same values as the official ``np.array(values, dtype=np.float32)``).
     """
     lines = reader.lines
-    text = ' '.join(
+    tokens = ' '.join(
         ' '.join(lines[block.joints_index : block.joints_index + NUM_JOINTS]) for block in blocks
-    )
-    tokens = text.split()
+    ).split()
     if len(tokens) != len(blocks) * NUM_JOINTS * JOINT_VALUES:
         raise _locate_bad_joint_line(reader, blocks)
+    columns = [tokens[axis::JOINT_VALUES] for axis in range(3)]  # x, y, z of every joint line
     try:
-        values = np.array(tokens, dtype=np.float64)
+        values = np.array([list(map(float, column)) for column in columns])  # (3, rows)
     except ValueError:
         raise _locate_bad_joint_line(reader, blocks) from None
-    xyz = values.reshape(len(blocks), NUM_JOINTS, JOINT_VALUES)[:, :, :3].astype(np.float32)
+    xyz = values.T.reshape(len(blocks), NUM_JOINTS, 3).astype(np.float32)
     bad = ~np.isfinite(xyz).all(axis=2)
     if bad.any():
         block, joint = np.argwhere(bad)[0]
