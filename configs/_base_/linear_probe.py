@@ -9,6 +9,19 @@ _base_ = [
     './schedules/linear_probe_sgd_100e.py',
 ]
 
+# mmaction_mamp registers everything; the downstream modules are listed as well so these
+# configs work whether or not the package __init__ files import them
+custom_imports = dict(
+    imports=[
+        'mmaction_mamp',
+        'mmaction_mamp.models.heads.mamp_linear_head',
+        'mmaction_mamp.models.heads.mamp_finetune_head',
+        'mmaction_mamp.datasets.label_subset',
+        'mmaction_mamp.datasets.transforms.multi_clip_crop',
+    ],
+    allow_failed_imports=False,
+)
+
 # per-GPU batch of the official 4-GPU run; tools/train.py derives it from
 # train_global_batch_size (512) for the actual number of processes
 train_dataloader = dict(batch_size=128)
