@@ -7,12 +7,13 @@ written at the end from those arrays.
 
 Memory: a sample costs 2 * T * 25 * 3 * 4 = 600 * T bytes with T its kept
 frames (not padded to 300: mmaction2's ``PoseDataset`` stores
-``total_frames`` and the MAMP crop reads only valid frames). NTU sequences
-average roughly 80-90 frames, so the 113,945 NTU-120 samples hold about
-114k * 600 B * 85 = 5.8 GB (the 300-frame padding of the official scripts
-would need 20.5 GB); NTU-60's 56,578 samples about 2.9 GB. Training later
-loads the same pickle into memory, so this is also what a training machine
-needs.
+``total_frames`` and the MAMP crop reads only valid frames). NTU RGB+D 120
+has about 8 million frames over its 114,480 samples (about 70 per sample,
+per its paper), so the ~114k converted samples hold about 8e6 * 600 B = 4.8 GB
+(the official 300-frame padding would need 114k * 180 kB = 20.5 GB); NTU-60
+(about 4 million frames) about 2.4 GB. Pickling numpy arrays with protocol 5
+writes them without copies, so this is the peak; training later loads the
+same pickle, so it is also what a training machine needs per process.
 """
 
 from __future__ import annotations
@@ -153,8 +154,8 @@ def _release_notes(variant: NtuVariant, num_files: int, summary: ConversionSumma
     """Compare the counts with those of the full release."""
     num_no_body = summary.skipped_by_category()[NO_BODY]
     summary.notes.append(
-        f'{num_files} {variant.title} files converted, {num_no_body} without any body '
-        f'(full release: {variant.num_files} files, {variant.num_missing} without body)'
+        f'{num_files:,} {variant.title} files read, {num_no_body:,} without any body '
+        f'(full release: {variant.num_files:,} files, {variant.num_missing} without body)'
     )
 
 
