@@ -144,7 +144,6 @@ class _LineReader:
 class _BodyBlock:
     body_id: str
     frame: int  # index among frames with a body
-    header_index: int  # 0-based line of the body-info line
     joints_index: int  # 0-based line of the first of its 25 joint lines
 
 
@@ -178,7 +177,9 @@ def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
                 )
             if values[0] in seen:
                 raise reader.error(
-                    header_index, 'duplicate body', f'bodyID {values[0]} appears twice in {where}'
+                    header_index,
+                    'duplicate body',
+                    f'bodyID {values[0]} appears twice in frame {frame + 1}/{declared}',
                 )
             seen.add(values[0])
             count_index, num_joints = reader.take_count(f'the joint count of {where}')
@@ -189,7 +190,7 @@ def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
                     f'{where} has {num_joints} joints, expected {NUM_JOINTS}',
                 )
             joints_index = reader.skip(NUM_JOINTS, f'the {NUM_JOINTS} joint lines of {where}')
-            blocks.append(_BodyBlock(values[0], kept_frames, header_index, joints_index))
+            blocks.append(_BodyBlock(values[0], kept_frames, joints_index))
         kept_frames += 1
     reader.check_consumed(declared)
     return kept_frames, blocks
