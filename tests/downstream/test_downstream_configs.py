@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 import torch
 import torch.nn.functional as F
+import yaml
 from mmaction.registry import MODELS
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
@@ -112,3 +113,13 @@ def test_load_from_a_pretraining_checkpoint_fills_the_backbone(tmp_path):
     load_checkpoint(model, path, strict=False)  # what `load_from=PATH` does
     stored = torch.load(path, weights_only=True)['state_dict']
     torch.testing.assert_close(model.backbone.pos_embed.data, stored['backbone.pos_embed'])
+
+
+def test_metafile_lists_every_downstream_config():
+    meta = yaml.safe_load((REPO / 'configs' / 'metafile.yml').read_text())
+    models = {m['Config']: m for m in meta['Models']}
+    assert set(models) == set(DOWNSTREAM)
+    for config, entry in models.items():
+        assert (REPO / entry['Metadata']['Pretrain Config']).is_file(), config
+    top1 = models['configs/linear/mamp_linear_ntu60_xsub.py']['Results'][0]['Metrics']
+    assert top1['Top 1 Accuracy'] == 84.9
