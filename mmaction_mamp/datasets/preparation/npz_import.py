@@ -184,7 +184,9 @@ def check_sample_layout(header: ArrayHeader, path: PathLike, key: str) -> None:
         )
 
 
-def decode_labels(labels: np.ndarray, path: PathLike, key: str, num_classes: Optional[int]):
+def decode_labels(
+    labels: np.ndarray, path: PathLike, key: str, num_classes: Optional[int]
+) -> np.ndarray:
     """0-based class per sample from one-hot (N, K) or integer (N,) labels.
 
     Returns:
