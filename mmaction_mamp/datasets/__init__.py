@@ -1,3 +1,7 @@
 """Datasets and pipeline transforms."""
 
 from . import transforms  # noqa: F401
+from .label_subset import LabelFractionPoseDataset
+from .synthetic_skeleton import SyntheticSkeletonDataset
+
+__all__ = ['LabelFractionPoseDataset', 'SyntheticSkeletonDataset']

@@ -1,0 +1,112 @@
+"""Crop-resize, rotation and input validation of the pre-training pipeline (spec §1)."""
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as F
+
+from mmaction_mamp.datasets.transforms import RandomRot3D, ValidCropResize
+from mmaction_mamp.datasets.transforms.rotation import rotation_matrix
+from mmaction_mamp.datasets.transforms.temporal_crop import count_valid_frames, resize_frames
+
+
+def padded_sample(valid: int, total: int = 300, seed: int = 0) -> np.ndarray:
+    """(2, total, 25, 3) with ``valid`` non-zero frames then zero padding."""
+    keypoint = np.zeros((2, total, 25, 3), dtype=np.float32)
+    keypoint[:, :valid] = np.random.default_rng(seed).normal(size=(2, valid, 25, 3)) + 1
+    return keypoint
+
+
+def official_resize(crop: np.ndarray, clip_len: int) -> np.ndarray:
+    """The official feeder's resize: bilinear over the (C*V*M, len) grid."""
+    m, t, v, c = crop.shape
+    grid = torch.from_numpy(crop).permute(3, 2, 0, 1).reshape(1, 1, c * v * m, t)
+    out = F.interpolate(grid, size=(c * v * m, clip_len), mode='bilinear', align_corners=False)
+    return out.reshape(c, v, m, clip_len).permute(2, 3, 1, 0).numpy()
+
+
+def test_valid_frames_counts_nonzero_sums():
+    keypoint = padded_sample(57)
+    assert count_valid_frames(keypoint) == 57
+    keypoint[0, 10] = 0  # a frame whose sum is zero for every person? not yet: person 1 moves
+    assert count_valid_frames(keypoint) == 57
+    keypoint[1, 10] = 0
+    assert count_valid_frames(keypoint) == 56
+
+
+@pytest.mark.parametrize('in_len,out_len', [(57, 120), (200, 120), (64, 120), (120, 120)])
+def test_resize_matches_torch_bilinear(in_len, out_len):
+    crop = np.random.default_rng(1).normal(size=(2, in_len, 25, 3)).astype(np.float32)
+    np.testing.assert_allclose(
+        resize_frames(crop, out_len), official_resize(crop, out_len), rtol=1e-4, atol=1e-4
+    )
+
+
+def test_test_crop_is_centred_095():
+    keypoint = padded_sample(100)
+    out = ValidCropResize(clip_len=120, p_interval=(0.95,))(dict(keypoint=keypoint.copy()))
+    bias = int(0.05 * 100 / 2)  # = 2
+    assert bias == 2
+    np.testing.assert_allclose(
+        out['keypoint'], official_resize(keypoint[:, bias : 100 - bias], 120), atol=1e-4
+    )
+    assert out['keypoint'].shape == (2, 120, 25, 3) and out['total_frames'] == 120
+
+
+def test_train_crop_lengths_follow_official_rule(monkeypatch):
+    crop = ValidCropResize(clip_len=120, p_interval=(0.5, 1.0), min_crop_len=64)
+    np.random.seed(0)
+    for valid in (40, 100, 300):
+        for _ in range(200):
+            start, end = crop.crop_bounds(valid)
+            length = end - start
+            assert 0 <= start and end <= valid
+            assert min(64, valid) <= length <= valid
+            assert length >= min(max(int(np.floor(valid * 0.5)), 64), valid)
+    # with the ratio pinned the length is exactly the official formula
+    monkeypatch.setattr(np.random, 'rand', lambda: 0.3)  # p = 0.5 + 0.3 * 0.5 = 0.65
+    start, end = crop.crop_bounds(250)
+    assert end - start == int(np.floor(250 * 0.65)) == 162
+
+
+def test_rotation_matrix_matches_spec_composition():
+    ax, ay, az = 0.1, -0.2, 0.25
+    c, s = np.cos, np.sin
+    rx = np.array([[1, 0, 0], [0, c(ax), s(ax)], [0, -s(ax), c(ax)]])
+    ry = np.array([[c(ay), 0, -s(ay)], [0, 1, 0], [s(ay), 0, c(ay)]])
+    rz = np.array([[c(az), s(az), 0], [-s(az), c(az), 0], [0, 0, 1]])
+    np.testing.assert_allclose(rotation_matrix(np.array([ax, ay, az])), rz @ ry @ rx)
+
+
+def test_random_rotation_applies_one_rotation_per_sample():
+    keypoint = padded_sample(30, total=40)
+    np.random.seed(3)
+    angles = np.random.uniform(-0.3, 0.3, size=3)
+    np.random.seed(3)
+    out = RandomRot3D(theta=0.3)(dict(keypoint=keypoint.copy()))['keypoint']
+    expected = np.einsum('ij,mtvj->mtvi', rotation_matrix(angles), keypoint)
+    np.testing.assert_allclose(out, expected, rtol=1e-5, atol=1e-5)
+    assert np.all(out[:, 30:] == 0)  # padding stays zero
+    assert np.all(np.abs(angles) <= 0.3)
+
+
+@pytest.mark.parametrize(
+    'keypoint,message',
+    [
+        (np.zeros((300, 25, 3), np.float32), r'shape \(M, T, V, C\)'),
+        (np.ones((2, 50, 18, 3), np.float32), 'expected 25 joints, keypoint has 18'),
+        (padded_sample(3), '3 valid .*fewer than the 4'),
+    ],
+)
+def test_crop_refuses_bad_input(keypoint, message):
+    with pytest.raises(ValueError, match=f'sample S001C002P003R002A013: .*{message}'):
+        ValidCropResize()(dict(keypoint=keypoint, frame_dir='S001C002P003R002A013'))
+
+
+def test_non_finite_coordinates_are_named():
+    keypoint = padded_sample(80)
+    keypoint[1, 7, 4, 2] = np.nan
+    with pytest.raises(ValueError, match='bad_clip: 1 non-finite.*person 1, frame 7, joint 4'):
+        ValidCropResize()(dict(keypoint=keypoint, frame_dir='bad_clip'))
+    with pytest.raises(ValueError, match='bad_clip: 1 non-finite'):
+        RandomRot3D()(dict(keypoint=keypoint, frame_dir='bad_clip'))
