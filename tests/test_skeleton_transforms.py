@@ -60,7 +60,7 @@ def test_train_crop_lengths_follow_official_rule(monkeypatch):
         for _ in range(200):
             start, end = crop.crop_bounds(valid)
             length = end - start
-            assert 0 <= start and end <= valid
+            assert start >= 0 and end <= valid
             assert min(64, valid) <= length <= valid
             assert length >= min(max(int(np.floor(valid * 0.5)), 64), valid)
     # with the ratio pinned the length is exactly the official formula
