@@ -14,6 +14,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
+from mmaction_mamp.utils import prepare_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,6 +62,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.test()
 

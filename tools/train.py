@@ -14,7 +14,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
-from mmaction_mamp.utils import apply_global_batch_size
+from mmaction_mamp.utils import apply_global_batch_size, prepare_cpu_distributed
 
 
 def parse_args() -> argparse.Namespace:
@@ -88,6 +88,7 @@ def main() -> None:
     cfg = merge_args(Config.fromfile(args.config), args)
     world_size = int(os.environ.get('WORLD_SIZE', 1)) if args.launcher != 'none' else 1
     apply_global_batch_size(cfg, world_size)
+    prepare_cpu_distributed(cfg, args.launcher)
     runner = Runner.from_cfg(cfg)
     runner.train()
 
