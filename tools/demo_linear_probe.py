@@ -17,7 +17,6 @@ One command, CPU only, no download::
 import argparse
 import json
 import os.path as osp
-import time
 from typing import Dict, Optional
 
 from mmengine.config import Config
@@ -49,7 +48,7 @@ def run(config: str, work_dir: str, stage: str, checkpoint: Optional[str] = '') 
     """
     cfg = Config.fromfile(config)
     cfg.work_dir = work_dir
-    cfg.experiment_name = f'{stage}_{time.strftime("%Y%m%d_%H%M%S")}'
+    cfg.experiment_name = stage  # the runner appends a timestamp
     cfg.launcher = 'none'
     if checkpoint is None:
         cfg.model.backbone.init_cfg = None

@@ -10,15 +10,13 @@ _base_ = [
     './schedules/finetune_adamw_100e.py',
 ]
 
-# mmaction_mamp registers everything; the downstream modules are listed as well so these
-# configs work whether or not the package __init__ files import them
+# importing mmaction_mamp registers the plugin; the classification heads are named as well
+# so these configs work whether or not mmaction_mamp.models.heads imports them
 custom_imports = dict(
     imports=[
         'mmaction_mamp',
         'mmaction_mamp.models.heads.mamp_linear_head',
         'mmaction_mamp.models.heads.mamp_finetune_head',
-        'mmaction_mamp.datasets.label_subset',
-        'mmaction_mamp.datasets.transforms.multi_clip_crop',
     ],
     allow_failed_imports=False,
 )
