@@ -98,7 +98,7 @@ def test_bone_lengths_constant_within_a_sample(train: list) -> None:
     for a in train:
         bones = a['keypoint'][:, :, child] - a['keypoint'][:, :, PARENTS[child]]
         lengths = np.linalg.norm(bones, axis=-1)  # (M, T, 24)
-        assert lengths.std(axis=1).max() < 0.025  # sensor noise is at most 1 cm per joint
+        assert lengths.std(axis=1).max() < 0.025  # sensor noise: at most ~6.5 mm RMS per joint
         thighs.append(np.median(lengths[0, :, LEFT_KNEE - 1]))  # left hip -> left knee
     assert np.min(thighs) > 0.3 and np.max(thighs) < 0.55
     assert np.std(thighs) / np.mean(thighs) > 0.04  # body sizes vary
@@ -160,13 +160,13 @@ def _nearest_centroid_accuracy(feature, train: list, val: list) -> float:
 
 
 def test_classes_differ_by_motion_more_than_by_first_pose(train: list, val: list) -> None:
-    # Measured with train 20 / val 10 per class over seeds 0-7: motion 0.40-0.60,
-    # first frame 0.14-0.22, gap >= 0.18; chance is 0.10.
+    # Measured with train 20 / val 10 per class over seeds 0-9: motion 0.58-0.80 (0.58 for
+    # seed 0), first frame 0.14-0.24, gap >= 0.44; chance is 0.10.
     motion = _nearest_centroid_accuracy(_mean_speed, train, val)
     first_pose = _nearest_centroid_accuracy(_first_pose, train, val)
-    assert motion >= 0.3
+    assert motion >= 0.45
     assert first_pose <= 0.3
-    assert motion - first_pose >= 0.12
+    assert motion - first_pose >= 0.3
 
 
 STOCK_PIPELINE = [

@@ -2,9 +2,9 @@
 
 Every sample is produced by forward kinematics on the NTU RGB+D 25-joint tree (Kinect v2).
 Bone lengths are scaled per subject; each action class drives the joint angles with its own
-periodic or event-like trajectory; speed, phase, amplitude, onset, handedness, viewpoint,
-camera placement and sensor noise vary per sample. Nothing is downloaded and the same seed
-always gives bit-identical arrays.
+periodic or event-like trajectory; speed, phase, amplitude, onset, handedness, posture style,
+viewpoint, camera placement and sensor noise vary per sample. Nothing is downloaded and the
+same seed always gives bit-identical arrays.
 
 Coordinates are metres in the Kinect camera frame: y up, z the depth (about 2-4 m) and x
 horizontal; a subject facing the camera has its left side towards -x. As in the official
@@ -22,6 +22,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Union
 import numpy as np
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
+from scipy.ndimage import gaussian_filter1d
 
 from .preparation import Sample, write_pose_annotations
 
@@ -80,10 +81,12 @@ CLASS_NAMES = (
 )  # fmt: skip
 TWO_PERSON_CLASSES = frozenset({'handshake', 'push'})
 MIRRORED_CLASSES = frozenset({'wave_hand', 'kick'})  # done with either side
-# Base repetition frequency (Hz) of each action; a sample scales it by its own speed.
+# Base repetition frequency (Hz) of each action; a sample scales it by its own speed. Slow
+# enough that the motion stays smooth at the scale of a 4-frame token after the clips are
+# cropped and resized (to 64-120 frames) for pre-training.
 BASE_FREQ = dict(
-    wave_hand=2.0, clap=2.2, punch=1.1, rub_hands=3.0, jump=1.2, squat=0.45, kick=0.7,
-    march_in_place=0.9, handshake=2.4, push=1.0,
+    wave_hand=1.0, clap=1.0, punch=0.7, rub_hands=1.2, jump=0.8, squat=0.4, kick=0.5,
+    march_in_place=0.7, handshake=1.2, push=1.0,
 )  # fmt: skip
 
 SPLIT_INDEX = dict(train=0, val=1)
@@ -380,6 +383,9 @@ STYLE_STD[[R_THIGH, L_THIGH], :2] = 0.05
 STYLE_STD[[R_SHANK, L_SHANK], FLEX] = 0.05
 BYSTANDER_PROB = 0.4  # chance that an idle second person appears in a one-person action
 MIRROR_PROB = 0.3  # chance that a one-sided action is done with the left side
+WOBBLE_FRAMES = 3.0  # temporal standard deviation of the smoothing of the sensor wobble
+# Smoothing white noise by a Gaussian of std s frames scales its std by (2 sqrt(pi) s)^-1/2.
+WOBBLE_UNIT_GAIN = np.sqrt(2.0 * np.sqrt(np.pi) * WOBBLE_FRAMES)
 VIEW_YAWS = np.array([-np.pi / 4, 0.0, np.pi / 4])  # the three NTU camera directions
 
 
@@ -528,9 +534,16 @@ def _simulate_class(rng: np.random.Generator, name: str, lengths: np.ndarray) ->
 
 
 def _add_sensor_noise(rng: np.random.Generator, joints: np.ndarray) -> np.ndarray:
-    """Gaussian jitter, 3-10 mm per sample, on (2, N, T, 25, 3) joints; same shape."""
-    std = rng.uniform(0.003, 0.01, (1, joints.shape[1], 1, 1, 1))
-    return joints + std * rng.standard_normal(joints.shape)
+    """Kinect-like errors on (2, N, T, 25, 3) joints, levels drawn per sample; same shape.
+
+    A slow wobble (white noise smoothed over ``WOBBLE_FRAMES``, 2-6 mm RMS) plus a little
+    frame-to-frame jitter (0.3-1.5 mm).
+    """
+    n = joints.shape[1]
+    wobble = gaussian_filter1d(rng.standard_normal(joints.shape), WOBBLE_FRAMES, axis=2)
+    wobble_gain = rng.uniform(0.002, 0.006, (1, n, 1, 1, 1)) * WOBBLE_UNIT_GAIN
+    jitter = rng.uniform(0.0003, 0.0015, (1, n, 1, 1, 1)) * rng.standard_normal(joints.shape)
+    return joints + wobble_gain * wobble + jitter
 
 
 def _person_counts(rng: np.random.Generator, n: int, name: str) -> np.ndarray:
