@@ -84,10 +84,18 @@ def write_pose_annotations(
     try:
         with os.fdopen(handle, 'wb') as stream:
             pickle.dump(content, stream, protocol=pickle.HIGHEST_PROTOCOL)
+        os.chmod(temporary, _regular_file_mode())  # mkstemp creates it owner-only
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
         raise
+
+
+def _regular_file_mode() -> int:
+    """0o666 filtered by the process umask, the mode ``open()`` would give."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
 
 
 def write_summary_output(
