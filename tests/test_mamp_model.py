@@ -3,14 +3,15 @@
 import pytest
 import torch
 from mmaction.registry import MODELS
+
+from mmaction_mamp.models.utils.masking import motion_aware_mask
+
 from reference_mamp import (
     make_official_state_dict,
     reference_encoder,
     reference_motion_target,
     reference_pretrain_loss,
 )
-
-from mmaction_mamp.models.utils.masking import motion_aware_mask
 
 SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
 

@@ -3,12 +3,13 @@
 import numpy as np
 import pytest
 import torch
-from reference_mamp import reference_mask_probabilities, reference_token_motion
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
 from mmaction_mamp.datasets.transforms import motion_masking as np_masking
 from mmaction_mamp.models.utils import masking as torch_masking
 from mmaction_mamp.models.utils.skeleton_tokens import token_motion
+
+from reference_mamp import reference_mask_probabilities, reference_token_motion
 
 
 @pytest.fixture

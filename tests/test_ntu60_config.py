@@ -1,12 +1,12 @@
 """The real NTU-60 pre-training config: exact model size and one CPU step."""
 
 import torch
-from mmengine.config import Config
-from mmengine.optim import build_optim_wrapper
-from reference_mamp import make_official_state_dict
-
 from mmaction.registry import MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
+from mmengine.config import Config
+from mmengine.optim import build_optim_wrapper
+
+from reference_mamp import make_official_state_dict
 
 
 def test_ntu60_config_builds_official_model_and_trains_one_step(repo_root):

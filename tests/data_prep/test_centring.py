@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from mmaction.registry import TRANSFORMS
-from prep_fixtures import upright, write_skeleton
 
 from mmaction_mamp.datasets.preparation.ntu_skeleton import process_recording, read_skeleton_file
 from mmaction_mamp.datasets.transforms.centring import CentreSkeleton
+
+from prep_fixtures import upright, write_skeleton
 
 
 def raw_sample() -> np.ndarray:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 from prep_fixtures import upright, write_pku_video, write_skeleton, write_split
 
 TOOLS = Path(__file__).resolve().parents[2] / 'tools' / 'data'

@@ -6,9 +6,10 @@ import math
 from pathlib import Path
 
 import pytest
-from prep_fixtures import upright, write_skeleton
 
 from mmaction_mamp.datasets.preparation import convert_ntu
+
+from prep_fixtures import upright, write_skeleton
 
 CONFIG = Path(__file__).resolve().parents[2] / 'configs' / 'mamp_pretrain_ntu60.py'
 

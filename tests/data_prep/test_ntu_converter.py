@@ -6,7 +6,6 @@ import pickle
 
 import numpy as np
 import pytest
-from prep_fixtures import format_skeleton, upright, write_skeleton
 
 from mmaction_mamp.datasets.preparation import convert_ntu
 from mmaction_mamp.datasets.preparation.ntu_skeleton import read_skeleton_file
@@ -17,6 +16,8 @@ from mmaction_mamp.datasets.preparation.ntu_splits import (
     parse_sample_name,
 )
 from mmaction_mamp.datasets.preparation.records import InputFormatError
+
+from prep_fixtures import format_skeleton, upright, write_skeleton
 
 
 def one_body(num_frames: int = 3, x: float = 1.0) -> list:

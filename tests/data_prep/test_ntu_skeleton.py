@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from prep_fixtures import upright, wide, write_skeleton
 
 from mmaction_mamp.datasets.preparation.ntu_skeleton import (
     BodyTrack,
@@ -17,6 +16,8 @@ from mmaction_mamp.datasets.preparation.ntu_skeleton import (
     track_motion,
 )
 from mmaction_mamp.datasets.preparation.records import InputFormatError
+
+from prep_fixtures import upright, wide, write_skeleton
 
 ORIGIN = np.array([1.01, 0.55, 3.0])  # joint 1 of upright(1.0)
 

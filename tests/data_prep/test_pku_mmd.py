@@ -6,11 +6,12 @@ import pickle
 
 import numpy as np
 import pytest
-from prep_fixtures import write_pku_video, write_split
 
 from mmaction_mamp.datasets.preparation import convert_pku
 from mmaction_mamp.datasets.preparation.pku_mmd import read_pku_skeleton, read_split_file
 from mmaction_mamp.datasets.preparation.records import InputFormatError
+
+from prep_fixtures import write_pku_video, write_split
 
 
 def video_frames(num_frames: int, zero: range = range(0)) -> np.ndarray:

@@ -6,9 +6,10 @@ from typing import Optional
 import mmengine
 import numpy as np
 import torch
-from reference_mamp import make_official_state_dict
 
 from mmaction_mamp.utils.official_checkpoint import convert_official_state_dict
+
+from reference_mamp import make_official_state_dict
 
 REPO = Path(__file__).resolve().parents[2]
 

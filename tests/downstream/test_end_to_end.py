@@ -8,12 +8,12 @@ import pytest
 import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
-from reference_mamp import make_official_state_dict
 
 from mmaction_mamp.utils import apply_global_batch_size
 from mmaction_mamp.utils.official_checkpoint import convert_official_state_dict
 
 from .helpers import REPO, write_pose_pickle, write_pretrain_checkpoint
+from reference_mamp import make_official_state_dict
 
 pytestmark = pytest.mark.slow
 SMALL = dict(embed_dims=32, depth=1, num_heads=4)

@@ -8,12 +8,6 @@ from pathlib import Path
 import pytest
 import torch
 from mmaction.registry import MODELS
-from reference_mamp import (
-    make_official_state_dict,
-    reference_encoder,
-    reference_finetune_logits,
-    reference_linear_logits,
-)
 
 import mmaction_mamp.models.backbones.mamp_transformer  # noqa: F401  (registration)
 import mmaction_mamp.models.heads.mamp_finetune_head  # noqa: F401
@@ -23,6 +17,13 @@ from mmaction_mamp.utils.official_checkpoint import (
     load_official_checkpoint,
     map_official_key,
     official_checkpoint_kind,
+)
+
+from reference_mamp import (
+    make_official_state_dict,
+    reference_encoder,
+    reference_finetune_logits,
+    reference_linear_logits,
 )
 
 CONVERTER = Path(__file__).parents[2] / 'tools' / 'model_converters' / 'mamp2mmaction.py'
