@@ -9,17 +9,6 @@ _base_ = [
     './schedules/linear_probe_sgd_100e.py',
 ]
 
-# importing mmaction_mamp registers the plugin; the classification heads are named as well
-# so these configs work whether or not mmaction_mamp.models.heads imports them
-custom_imports = dict(
-    imports=[
-        'mmaction_mamp',
-        'mmaction_mamp.models.heads.mamp_linear_head',
-        'mmaction_mamp.models.heads.mamp_finetune_head',
-    ],
-    allow_failed_imports=False,
-)
-
 # per-GPU batch of the official 4-GPU run; tools/train.py derives it from
 # train_global_batch_size (512) for the actual number of processes
 train_dataloader = dict(batch_size=128)
