@@ -6,9 +6,6 @@ import torch.nn.functional as F
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-import mmaction_mamp.models.heads.mamp_finetune_head  # noqa: F401  (registration)
-import mmaction_mamp.models.heads.mamp_linear_head  # noqa: F401
-
 N, M, D, TP, VP, K = 3, 2, 8, 5, 25, 7
 
 

@@ -6,7 +6,6 @@ from mmaction.datasets.transforms import FormatGCNInput
 from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
-import mmaction_mamp.models.heads.mamp_linear_head  # noqa: F401  (registration)
 from mmaction_mamp.datasets.transforms.multi_clip_crop import MultiClipCropResize
 from mmaction_mamp.datasets.transforms.temporal_crop import ValidCropResize
 

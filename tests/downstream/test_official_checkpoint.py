@@ -9,9 +9,6 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
-import mmaction_mamp.models.backbones.mamp_transformer  # noqa: F401  (registration)
-import mmaction_mamp.models.heads.mamp_finetune_head  # noqa: F401
-import mmaction_mamp.models.heads.mamp_linear_head  # noqa: F401
 from mmaction_mamp.utils.official_checkpoint import (
     convert_official_state_dict,
     load_official_checkpoint,
