@@ -15,6 +15,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from .skeleton_checks import checked_keypoint
+
 
 @TRANSFORMS.register_module()
 class CentreSkeleton(BaseTransform):
@@ -38,26 +40,19 @@ class CentreSkeleton(BaseTransform):
             raise ValueError(f'origin_joint must be >= 0, got {origin_joint}')
         self.origin_joint = origin_joint
 
-    def _check(self, keypoint: np.ndarray, sample: object) -> None:
-        """Raise a ValueError naming the sample for unusable input."""
-        if keypoint.ndim != 4:
-            raise ValueError(
-                f'CentreSkeleton: keypoint of {sample} must be (M, T, V, C), '
-                f'got shape {keypoint.shape}'
-            )
+    def _check_origin_joint(self, keypoint: np.ndarray, sample: object) -> None:
+        """Raise a ValueError naming the sample when the origin joint does not exist."""
         if keypoint.shape[2] <= self.origin_joint:
             raise ValueError(
                 f'CentreSkeleton: keypoint of {sample} has {keypoint.shape[2]} joints, '
                 f'origin_joint is {self.origin_joint}'
             )
-        if not np.isfinite(keypoint).all():
-            raise ValueError(f'CentreSkeleton: keypoint of {sample} has non-finite values')
 
     def transform(self, results: dict) -> dict:
         """Centre ``results['keypoint']`` in place of the original."""
         sample = results.get('frame_dir')
-        keypoint = np.asarray(results['keypoint'], dtype=np.float32)
-        self._check(keypoint, sample)
+        keypoint = checked_keypoint(results).astype(np.float32, copy=False)
+        self._check_origin_joint(keypoint, sample)
         absent = ~keypoint.any(axis=(2, 3))  # (M, T)
         present_frames = np.flatnonzero(~absent[0])
         if present_frames.size == 0:
