@@ -4,6 +4,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ...models.utils.masking import num_visible_tokens
 from .skeleton_checks import sample_name
 
 
@@ -101,8 +102,9 @@ class MotionAwareMasking(BaseTransform):
             )
         motion = token_motion(keypoint, self.temporal_patch_size, self.spatial_patch_size)
         probs = masking_probabilities(motion, self.tau)
-        num_visible = int(motion.shape[-1] * (1 - self.mask_ratio))
-        results['mask'] = gumbel_topk_mask(probs, num_visible)
+        results['mask'] = gumbel_topk_mask(
+            probs, num_visible_tokens(motion.shape[-1], self.mask_ratio)
+        )
         return results
 
     def __repr__(self) -> str:
