@@ -246,6 +246,24 @@ def reference_mask_probabilities(x: torch.Tensor, tau: float, temporal_patch: in
     return torch.softmax(motion / (peak * tau + 1e-10), dim=1)
 
 
+def reference_motion_aware_mask(
+    x: torch.Tensor, mask_ratio: float, tau: float, noise: torch.Tensor, temporal_patch: int = 4
+) -> torch.Tensor:
+    """Official masking from given uniform noise: shuffle by Gumbel-perturbed log-probs,
+    keep the first int(L * (1 - mask_ratio)), restore the order. (B, L) float, 1 = masked."""
+    b, n = noise.shape
+    if tau > 0:
+        probs = reference_mask_probabilities(x, tau, temporal_patch)
+    else:
+        probs = torch.full((b, n), 1.0 / n)
+    len_keep = int(n * (1 - mask_ratio))
+    ids_shuffle = torch.argsort(probs.log() - torch.log(-torch.log(noise + 1e-10) + 1e-10), dim=1)
+    ids_restore = torch.argsort(ids_shuffle, dim=1)
+    mask = torch.ones(b, n)
+    mask[:, :len_keep] = 0
+    return torch.gather(mask, 1, ids_restore)
+
+
 def reference_pretrain_loss(
     sd: StateDict,
     x: torch.Tensor,

@@ -16,7 +16,7 @@ from reference_mamp import (
 SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
 
 
-def build_small_model(depth: int = 2, decoder_depth: int = 2) -> torch.nn.Module:
+def build_small_model(depth: int = 2, decoder_depth: int = 2, **masking) -> torch.nn.Module:
     backbone = dict(type='MAMPTransformer', depth=depth, **SMALL)
     head = dict(
         type='MAMPMotionHead',
@@ -27,7 +27,13 @@ def build_small_model(depth: int = 2, decoder_depth: int = 2) -> torch.nn.Module
         num_frames=16,
         num_joints=5,
     )
-    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head)).eval()
+    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head, **masking)).eval()
+
+
+def sample_mask(skeletons: torch.Tensor, seed: int) -> torch.Tensor:
+    """Motion-aware masks (ratio 0.75, tau 0.8) of (B, 16, 5, 3) skeletons: (B, 20) bool."""
+    noise = torch.rand(skeletons.shape[0], 20, generator=torch.Generator().manual_seed(seed))
+    return motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, noise)
 
 
 def load_official(model: torch.nn.Module, sd: dict) -> None:
@@ -79,7 +85,7 @@ def test_motion_target_hand_computed():
 def test_pretrain_loss_matches_reference(official_small, skeletons):
     model = build_small_model()
     load_official(model, official_small)
-    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(0))
+    mask = sample_mask(skeletons, seed=0)
     latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
     loss = model.head.loss(latent, ids_keep, mask, skeletons)['loss']
     expected = reference_pretrain_loss(official_small, skeletons, mask, 4, 4)
@@ -89,7 +95,7 @@ def test_pretrain_loss_matches_reference(official_small, skeletons):
 def test_loss_only_counts_masked_tokens(official_small, skeletons):
     model = build_small_model()
     load_official(model, official_small)
-    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(0))
+    mask = sample_mask(skeletons, seed=0)
     latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
     pred = model.head(latent, ids_keep)
     per_token = (pred - model.head.motion_target(skeletons)).pow(2).mean(-1)
@@ -100,7 +106,7 @@ def test_loss_only_counts_masked_tokens(official_small, skeletons):
 
 def test_visible_encoding_ignores_masked_values(skeletons):
     model = build_small_model()
-    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.Generator().manual_seed(1))
+    mask = sample_mask(skeletons, seed=1)
     corrupted = skeletons.clone()
     batch, token = (
         torch.nonzero(mask.reshape(3, 4, 5), as_tuple=False)[:, 0],
@@ -134,22 +140,49 @@ def test_ntu60_parameter_count_equals_official():
     } == set(model.state_dict())
 
 
-def test_model_uses_pipeline_masks_and_samples_otherwise(skeletons):
+def test_model_uses_pipeline_masks(skeletons):
     from mmaction.structures import ActionDataSample
 
     model = build_small_model()
     inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
-    masks = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1).numpy()
+    masks = sample_mask(skeletons, seed=2)
     samples = [ActionDataSample() for _ in range(3)]
-    for sample, mask in zip(samples, masks):
+    for sample, mask in zip(samples, masks.numpy()):
         sample.set_field(mask[None, None], 'mask')
-    latent, ids_keep = model.backbone.forward_visible(skeletons, torch.from_numpy(masks))
-    expected = model.head.loss(latent, ids_keep, torch.from_numpy(masks), skeletons)['loss']
+    latent, ids_keep = model.backbone.forward_visible(skeletons, masks)
+    expected = model.head.loss(latent, ids_keep, masks, skeletons)['loss']
     torch.testing.assert_close(model(inputs, samples, mode='loss')['loss'], expected)
-    assert torch.isfinite(model(inputs, [ActionDataSample()] * 3, mode='loss')['loss'])
     assert model(inputs, None, mode='tensor').shape == (3, 1, 32, 4, 5)
     with pytest.raises(RuntimeError, match='linear-probe'):
         model(inputs, samples, mode='predict')
+
+
+def test_model_samples_masks_itself_when_configured(skeletons):
+    from mmaction.structures import ActionDataSample
+
+    model = build_small_model(mask_ratio=0.75, tau=0.8)
+    inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
+    torch.manual_seed(5)
+    loss = model(inputs, [ActionDataSample() for _ in range(3)], mode='loss')['loss']
+    torch.manual_seed(5)
+    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.rand(3, 20))
+    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
+    torch.testing.assert_close(loss, model.head.loss(latent, ids_keep, mask, skeletons)['loss'])
+
+
+def test_masks_come_from_exactly_one_place(skeletons):
+    from mmaction.structures import ActionDataSample
+
+    inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
+    with pytest.raises(ValueError, match='0 of 3 data samples carry a mask'):
+        build_small_model()(inputs, [ActionDataSample() for _ in range(3)], mode='loss')
+    samples = [ActionDataSample() for _ in range(3)]
+    for sample, mask in zip(samples, sample_mask(skeletons, seed=0).numpy()):
+        sample.set_field(mask[None, None], 'mask')
+    with pytest.raises(ValueError, match='mask in one place'):
+        build_small_model(mask_ratio=0.75, tau=0.8)(inputs, samples, mode='loss')
+    with pytest.raises(ValueError, match='both mask_ratio and tau'):
+        build_small_model(mask_ratio=0.75)
 
 
 def test_bad_shapes_are_refused(skeletons):

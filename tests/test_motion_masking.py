@@ -1,15 +1,24 @@
-"""Motion-aware masking (spec §3): numpy transform and torch fallback vs reference."""
+"""Motion-aware masking (paper Sec. 3.2): the one implementation, its pipeline transform
+and the model-side sampler, against the independent reference."""
 
 import numpy as np
 import pytest
 import torch
+from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
-from mmaction_mamp.datasets.transforms import motion_masking as np_masking
-from mmaction_mamp.models.utils import masking as torch_masking
-from mmaction_mamp.models.utils.skeleton_tokens import token_motion
+from mmaction_mamp.models.utils.masking import (
+    gumbel_topk_mask,
+    masking_probabilities,
+    motion_aware_mask,
+    token_motion,
+)
 
-from reference_mamp import reference_mask_probabilities, reference_token_motion
+from reference_mamp import (
+    reference_mask_probabilities,
+    reference_motion_aware_mask,
+    reference_token_motion,
+)
 
 
 @pytest.fixture
@@ -24,9 +33,6 @@ def skeletons() -> torch.Tensor:
 def test_token_motion_matches_reference(skeletons):
     expected = reference_token_motion(skeletons, temporal_patch=4)
     torch.testing.assert_close(token_motion(skeletons, 4, 1), expected)
-    np.testing.assert_allclose(
-        np_masking.token_motion(skeletons.numpy(), 4, 1), expected.numpy(), rtol=1e-6, atol=1e-7
-    )
     # first temporal patch copies the second
     grid = expected.reshape(3, 4, 5)
     torch.testing.assert_close(grid[:, 0], grid[:, 1])
@@ -42,20 +48,57 @@ def test_token_motion_hand_computed():
 @pytest.mark.parametrize('tau', [0.8, 0.75, 0.3])
 def test_probabilities_match_reference(skeletons, tau):
     expected = reference_mask_probabilities(skeletons, tau, temporal_patch=4)
-    motion = token_motion(skeletons, 4, 1)
-    torch.testing.assert_close(torch_masking.masking_probabilities(motion, tau), expected)
-    np.testing.assert_allclose(
-        np_masking.masking_probabilities(motion.numpy(), tau), expected.numpy(), rtol=1e-5
-    )
+    probs = masking_probabilities(token_motion(skeletons, 4, 1), tau)
+    torch.testing.assert_close(probs, expected)
     # the all-zero person gets uniform probabilities
-    torch.testing.assert_close(expected[2], torch.full((20,), 1 / 20))
+    torch.testing.assert_close(probs[2], torch.full((20,), 1 / 20))
 
 
-def test_tau_zero_is_uniform(skeletons):
+def test_tau_zero_or_below_is_uniform(skeletons):
     motion = token_motion(skeletons, 4, 1)
     uniform = torch.full_like(motion, 1 / motion.shape[1])
-    torch.testing.assert_close(torch_masking.masking_probabilities(motion, 0.0), uniform)
-    np.testing.assert_allclose(np_masking.masking_probabilities(motion.numpy(), -1.0), uniform)
+    torch.testing.assert_close(masking_probabilities(motion, 0.0), uniform)
+    torch.testing.assert_close(masking_probabilities(motion, -1.0), uniform)
+
+
+@pytest.mark.parametrize('tau', [0.8, 0.0])
+def test_masks_equal_reference_for_the_same_noise(skeletons, tau):
+    noise = torch.rand(3, 20, generator=torch.Generator().manual_seed(4))
+    mask = motion_aware_mask(skeletons, 0.75, tau, 4, 1, noise)
+    expected = reference_motion_aware_mask(skeletons, 0.75, tau, noise)
+    torch.testing.assert_close(mask.float(), expected)
+
+
+def test_pipeline_transform_masks_with_numpy_noise():
+    """The transform is the shared function fed with numpy's global draws (float64)."""
+    keypoint = np.random.default_rng(1).standard_normal((1, 2, 16, 5, 3)).cumsum(2)
+    np.random.seed(7)
+    mask = MotionAwareMasking(mask_ratio=0.75, tau=0.8)(dict(keypoint=keypoint))['mask']
+    np.random.seed(7)
+    noise = torch.from_numpy(np.random.random_sample((2, 20)))
+    skeletons = torch.from_numpy(keypoint[0].astype(np.float32))
+    expected = reference_motion_aware_mask(skeletons, 0.75, 0.8, noise)
+    assert mask.shape == (1, 2, 20) and mask.dtype == bool
+    np.testing.assert_array_equal(mask[0], expected.numpy().astype(bool))
+
+
+def test_model_side_sampler_is_the_same_function(skeletons):
+    model = MODELS.build(
+        dict(
+            type='MAMP',
+            backbone=dict(type='MAMPTransformer', embed_dims=16, depth=1, num_heads=2,
+                          num_frames=16, num_joints=5),
+            head=dict(type='MAMPMotionHead', embed_dims=16, decoder_embed_dims=16,
+                      decoder_depth=1, decoder_num_heads=2, num_frames=16, num_joints=5),
+            mask_ratio=0.75,
+            tau=0.8,
+        )
+    )  # fmt: skip
+    torch.manual_seed(3)
+    mask = model.sample_masks(skeletons)
+    torch.manual_seed(3)
+    expected = reference_motion_aware_mask(skeletons, 0.75, 0.8, torch.rand(3, 20))
+    torch.testing.assert_close(mask.float(), expected)
 
 
 def sequential_sampler_frequencies(probs: np.ndarray, num_masked: int, draws: int, seed: int):
@@ -73,35 +116,31 @@ def sequential_sampler_frequencies(probs: np.ndarray, num_masked: int, draws: in
 
 
 def test_gumbel_topk_matches_sampling_without_replacement():
-    motion = np.linspace(0.0, 1.0, 12) ** 2
-    probs = np_masking.masking_probabilities(motion[None], tau=0.3)[0]
+    motion = torch.linspace(0.0, 1.0, 12, dtype=torch.float64) ** 2
+    probs = masking_probabilities(motion[None], tau=0.3)[0]
     num_visible, draws = 4, 20000
-    expected = sequential_sampler_frequencies(probs, 12 - num_visible, draws, seed=1)
+    expected = sequential_sampler_frequencies(probs.numpy(), 12 - num_visible, draws, seed=1)
 
-    np.random.seed(2)
-    np_freq = np_masking.gumbel_topk_mask(np.tile(probs, (draws, 1)), num_visible).mean(0)
-    gen = torch.Generator().manual_seed(3)
-    torch_probs = torch.tensor(probs, dtype=torch.float32).repeat(draws, 1)
-    torch_freq = torch_masking.gumbel_topk_mask(torch_probs, num_visible, gen).float().mean(0)
+    noise = torch.rand(draws, 12, generator=torch.Generator().manual_seed(3))
+    freq = gumbel_topk_mask(probs.float().repeat(draws, 1), num_visible, noise).float().mean(0)
 
-    np.testing.assert_allclose(np_freq, expected, atol=0.015)
-    np.testing.assert_allclose(torch_freq.numpy(), expected, atol=0.015)
+    np.testing.assert_allclose(freq.numpy(), expected, atol=0.015)
     # high-motion tokens are masked more often than low-motion ones
-    assert np_freq[-3:].mean() > np_freq[:3].mean() + 0.2
-    assert np.all(np.diff(expected) > -0.02)
+    assert freq[-3:].mean() > freq[:3].mean() + 0.2
 
 
 def test_masks_hide_fixed_count():
     np.random.seed(0)
     keypoint = np.random.randn(1, 2, 120, 25, 3).astype(np.float32)
-    results = MotionAwareMasking(mask_ratio=0.9, tau=0.8)(dict(keypoint=keypoint))
-    mask = results['mask']
+    mask = MotionAwareMasking(mask_ratio=0.9, tau=0.8)(dict(keypoint=keypoint))['mask']
     assert mask.shape == (1, 2, 750) and mask.dtype == bool
     # official len_keep = int(750 * (1 - 0.9)) = int(74.99999999999999) = 74
     np.testing.assert_array_equal((~mask).sum(-1), [[74, 74]])
-    torch_mask = torch_masking.motion_aware_mask(torch.from_numpy(keypoint[0]), 0.9, 0.8, 4, 1)
-    assert torch_mask.shape == (2, 750)
-    assert (~torch_mask).sum(1).tolist() == [74, 74]
+
+
+def test_noise_must_cover_the_tokens(skeletons):
+    with pytest.raises(ValueError, match='noise of shape'):
+        motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.rand(3, 19))
 
 
 def test_masking_rejects_unpatchable_clip():

@@ -1,5 +1,6 @@
 # MAMP pre-training model (spec §2-4): ViT encoder 256 x 8 on 120-frame clips,
-# 4-frame x 1-joint tokens (30 x 25 = 750 per person), 8-head decoder.
+# 4-frame x 1-joint tokens (30 x 25 = 750 per person), 8-head decoder. The masks
+# (ratio, tau) come from the MotionAwareMasking step of the data pipeline.
 model = dict(
     type='MAMP',
     backbone=dict(
@@ -28,7 +29,4 @@ model = dict(
         in_channels=3,
         norm_target=True,
     ),
-    # Used only when the pipeline provides no mask (the pipeline below does).
-    mask_ratio=0.9,
-    tau=0.8,
 )

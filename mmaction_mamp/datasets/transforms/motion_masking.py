@@ -1,55 +1,18 @@
-"""Motion-aware masking as a data-pipeline transform (spec §3), in numpy."""
+"""Motion-aware masking as a data-pipeline transform.
+
+A thin wrapper: the masks come from :func:`~mmaction_mamp.models.utils.masking.
+motion_aware_mask`, the implementation the model-side sampler uses too. This
+transform only checks the clip, draws the uniform noise and keeps the leading
+(clip, person) axes.
+"""
 
 import numpy as np
+import torch
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ...models.utils.masking import num_visible_tokens
+from ...models.utils.masking import motion_aware_mask, num_visible_tokens
 from .skeleton_checks import sample_name
-
-
-def patch_tokens(keypoint: np.ndarray, temporal_patch: int, spatial_patch: int) -> np.ndarray:
-    """(..., T, V, C) -> (..., TP, VP, u*p*C), token order (frame, joint, coord)."""
-    *lead, t, v, c = keypoint.shape
-    u, p = temporal_patch, spatial_patch
-    grid = keypoint.reshape(*lead, t // u, u, v // p, p, c)
-    grid = np.moveaxis(grid, -3, -4)  # (..., TP, VP, u, p, C)
-    return grid.reshape(*lead, t // u, v // p, u * p * c)
-
-
-def token_motion(keypoint: np.ndarray, temporal_patch: int, spatial_patch: int) -> np.ndarray:
-    """Mean |difference| of temporally adjacent tokens, (..., T, V, C) -> (..., L)."""
-    tokens = patch_tokens(keypoint.astype(np.float32), temporal_patch, spatial_patch)
-    motion = np.abs(np.diff(tokens, axis=-3)).mean(axis=-1)  # (..., TP-1, VP)
-    motion = np.concatenate([motion[..., :1, :], motion], axis=-2)
-    return motion.reshape(*motion.shape[:-2], -1)
-
-
-def masking_probabilities(motion: np.ndarray, tau: float) -> np.ndarray:
-    """softmax over the last axis of m / (max m * tau + 1e-10); uniform for tau <= 0."""
-    if tau <= 0:
-        return np.full_like(motion, 1.0 / motion.shape[-1])
-    logits = motion / (motion.max(axis=-1, keepdims=True) * tau + 1e-10)
-    logits = np.exp(logits - logits.max(axis=-1, keepdims=True))
-    return logits / logits.sum(axis=-1, keepdims=True)
-
-
-def gumbel_topk_mask(probs: np.ndarray, num_visible: int) -> np.ndarray:
-    """True for tokens masked by Gumbel top-k sampling without replacement.
-
-    Args:
-        probs: (..., L) probabilities.
-
-    Returns:
-        (..., L) bool; the ``num_visible`` lowest Gumbel-perturbed log-probs stay
-        visible (False).
-    """
-    uniform = np.random.random_sample(probs.shape)
-    scores = np.log(probs) - np.log(-np.log(uniform + 1e-10) + 1e-10)
-    visible = np.argsort(scores, axis=-1, kind='stable')[..., :num_visible]
-    mask = np.ones(probs.shape, dtype=bool)
-    np.put_along_axis(mask, visible, False, axis=-1)
-    return mask
 
 
 @TRANSFORMS.register_module()
@@ -79,15 +42,14 @@ class MotionAwareMasking(BaseTransform):
         temporal_patch_size: int = 4,
         spatial_patch_size: int = 1,
     ) -> None:
-        if not 0.0 <= mask_ratio < 1.0:
-            raise ValueError(f'mask_ratio must be in [0, 1), got {mask_ratio}')
+        num_visible_tokens(1, mask_ratio)  # validates the ratio
         self.mask_ratio = mask_ratio
         self.tau = tau
         self.temporal_patch_size = temporal_patch_size
         self.spatial_patch_size = spatial_patch_size
 
     def transform(self, results: dict) -> dict:
-        keypoint = np.asarray(results['keypoint'])
+        keypoint = np.asarray(results['keypoint'], dtype=np.float32)
         frames, joints = keypoint.shape[-3:-1]
         if (
             keypoint.ndim < 3
@@ -100,11 +62,18 @@ class MotionAwareMasking(BaseTransform):
                 f'at least two temporal patches of {self.temporal_patch_size} frames x '
                 f'{self.spatial_patch_size} joints; crop/resize it first (ValidCropResize)'
             )
-        motion = token_motion(keypoint, self.temporal_patch_size, self.spatial_patch_size)
-        probs = masking_probabilities(motion, self.tau)
-        results['mask'] = gumbel_topk_mask(
-            probs, num_visible_tokens(motion.shape[-1], self.mask_ratio)
+        sequences = torch.from_numpy(keypoint).reshape(-1, *keypoint.shape[-3:])
+        num_tokens = (frames // self.temporal_patch_size) * (joints // self.spatial_patch_size)
+        noise = np.random.random_sample((sequences.shape[0], num_tokens))
+        mask = motion_aware_mask(
+            sequences,
+            self.mask_ratio,
+            self.tau,
+            self.temporal_patch_size,
+            self.spatial_patch_size,
+            torch.from_numpy(noise),
         )
+        results['mask'] = mask.numpy().reshape(*keypoint.shape[:-3], num_tokens)
         return results
 
     def __repr__(self) -> str:

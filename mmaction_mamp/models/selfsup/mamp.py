@@ -14,17 +14,20 @@ from ..utils.masking import motion_aware_mask
 class MAMP(BaseModel):
     """Masked Motion Predictor: encoder on visible tokens, decoder predicts motion.
 
-    Masks come from each data sample's ``mask`` field (set by the
-    ``MotionAwareMasking`` transform through ``PackActionInputs
-    (algorithm_keys=('mask',))``); when the pipeline gave none, the model
-    samples them itself with ``mask_ratio`` and ``tau``.
+    Masks come from exactly one place: either each data sample's ``mask``
+    field (set by the ``MotionAwareMasking`` transform through
+    ``PackActionInputs(algorithm_keys=('mask',))``, the configs' choice), or
+    the model samples them itself when it is given ``mask_ratio`` and ``tau``.
+    Both samplers call the same ``motion_aware_mask``; configuring both (or
+    neither) is an error, so the two can never silently disagree.
 
     Args:
         backbone: config of the encoder (``MAMPTransformer``).
         head: config of the decoder / loss (``MAMPMotionHead``).
-        mask_ratio: fraction of tokens masked when the model samples masks.
+        mask_ratio: fraction of tokens masked when the model samples masks;
+            None (default) when the pipeline provides them.
         tau: motion-aware temperature when the model samples masks
-            (<= 0: uniform random masking).
+            (<= 0: uniform random masking); None with ``mask_ratio``.
         data_preprocessor: defaults to mmaction2's ``ActionDataPreprocessor``
             (stacks the batch, casts to float32).
     """
@@ -33,8 +36,8 @@ class MAMP(BaseModel):
         self,
         backbone: dict,
         head: dict,
-        mask_ratio: float = 0.9,
-        tau: float = 0.8,
+        mask_ratio: Optional[float] = None,
+        tau: Optional[float] = None,
         data_preprocessor: Optional[dict] = None,
         init_cfg: Optional[dict] = None,
     ) -> None:
@@ -43,29 +46,57 @@ class MAMP(BaseModel):
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
         self.head = MODELS.build(head)
+        if (mask_ratio is None) != (tau is None):
+            raise ValueError('give the model both mask_ratio and tau, or neither')
         self.mask_ratio = mask_ratio
         self.tau = tau
 
+    @property
+    def samples_masks(self) -> bool:
+        """Whether the model samples masks itself (``mask_ratio`` and ``tau`` given)."""
+        return self.mask_ratio is not None
+
+    def sample_masks(self, x: torch.Tensor) -> torch.Tensor:
+        """Model-side motion-aware masks, (B', T, V, C) -> (B', L) bool."""
+        num_tokens = self.backbone.num_tokens
+        noise = torch.rand(x.shape[0], num_tokens, device=x.device)
+        return motion_aware_mask(
+            x,
+            self.mask_ratio,
+            self.tau,
+            self.backbone.temporal_patch_size,
+            self.backbone.spatial_patch_size,
+            noise,
+        )
+
     def masks_for(self, x: torch.Tensor, data_samples: Optional[SampleList]) -> torch.Tensor:
-        """Masks of the pipeline, or freshly sampled ones.
+        """The pipeline's masks, or the model's own when it samples them.
 
         Args:
             x: (B', T, V, C) skeletons, B' = batch * clips * persons.
 
         Returns:
             (B', L) bool, True = masked.
+
+        Raises:
+            ValueError: masks from both or neither source, or masks that do
+                not cover the batch.
         """
         given = [s.mask for s in data_samples or [] if 'mask' in s]
-        if not given:
-            return motion_aware_mask(
-                x,
-                self.mask_ratio,
-                self.tau,
-                self.backbone.temporal_patch_size,
-                self.backbone.spatial_patch_size,
+        if self.samples_masks:
+            if given:
+                raise ValueError(
+                    'the data samples carry masks and the model samples its own '
+                    f'(mask_ratio={self.mask_ratio}, tau={self.tau}); mask in one place: '
+                    'drop MotionAwareMasking from the pipeline or mask_ratio/tau from the model'
+                )
+            return self.sample_masks(x)
+        if not given or len(given) != len(data_samples):
+            raise ValueError(
+                f'{len(given)} of {len(data_samples or [])} data samples carry a mask; add '
+                "MotionAwareMasking and PackActionInputs(algorithm_keys=('mask',)) to the "
+                'pipeline, or give the model mask_ratio and tau to sample masks itself'
             )
-        if len(given) != len(data_samples):
-            raise ValueError('some data samples carry a mask and others do not')
         masks = torch.stack([torch.as_tensor(m) for m in given]).to(x.device, torch.bool)
         masks = masks.reshape(-1, masks.shape[-1])
         if masks.shape[0] != x.shape[0]:

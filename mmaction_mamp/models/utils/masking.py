@@ -1,20 +1,44 @@
-"""Motion-aware token masking in torch (spec §3), used when the data
-pipeline did not provide masks. ``MotionAwareMasking`` is the numpy twin used
-in data pipelines; tests hold both to the same reference.
-"""
+"""Motion-aware token masking (paper Sec. 3.2): the one implementation.
 
-from typing import Optional
+The pipeline transform ``MotionAwareMasking`` (on numpy clips in data
+workers) and the model-side sampler of ``MAMP`` (on batched tensors) both
+call :func:`motion_aware_mask`. Random numbers enter only as the ``noise``
+argument, uniform in [0, 1) with one value per token, so whoever owns the
+random state (a pipeline generator, a seeded ``torch.Generator``) draws it
+and the masks are a pure function of the clip and that noise.
+
+Notation: B sequences (persons folded into the batch), T frames, V joints,
+C coordinates, u / p temporal / spatial patch sizes, L = T/u * V/p tokens.
+"""
 
 import torch
 
-from .skeleton_tokens import token_motion
+from .skeleton_tokens import patchify
 
 
 def num_visible_tokens(num_tokens: int, mask_ratio: float) -> int:
-    """Tokens left visible: int(L * (1 - mask_ratio)), as the official code."""
+    """Tokens left visible: ``int(L * (1 - mask_ratio))``, as the official code.
+
+    For L = 750 and 0.9 this is ``int(74.99999999999999) = 74``.
+    """
     if not 0.0 <= mask_ratio < 1.0:
         raise ValueError(f'mask_ratio must be in [0, 1), got {mask_ratio}')
     return int(num_tokens * (1 - mask_ratio))
+
+
+def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> torch.Tensor:
+    """Mean absolute difference between temporally adjacent tokens.
+
+    Args:
+        x: (B, T, V, C) skeletons.
+
+    Returns:
+        (B, L) motion, time-major; the first temporal patch copies the second.
+    """
+    tokens = patchify(x, temporal_patch, spatial_patch)
+    motion = (tokens[:, 1:] - tokens[:, :-1]).abs().mean(dim=-1)  # (B, TP-1, VP)
+    motion = torch.cat([motion[:, :1], motion], dim=1)
+    return motion.flatten(1)
 
 
 def masking_probabilities(motion: torch.Tensor, tau: float) -> torch.Tensor:
@@ -32,24 +56,28 @@ def masking_probabilities(motion: torch.Tensor, tau: float) -> torch.Tensor:
     return torch.softmax(motion / (peak * tau + 1e-10), dim=1)
 
 
-def gumbel_topk_mask(
-    probs: torch.Tensor, num_visible: int, generator: Optional[torch.Generator] = None
-) -> torch.Tensor:
+def gumbel_topk_mask(probs: torch.Tensor, num_visible: int, noise: torch.Tensor) -> torch.Tensor:
     """Mask tokens by sampling without replacement proportional to ``probs``.
 
     score = log(p) - log(-log(U + 1e-10) + 1e-10); the ``num_visible`` lowest
-    scores stay visible.
+    scores stay visible (ties keep token order).
 
     Args:
         probs: (B, L) probabilities.
+        num_visible: tokens left visible per row.
+        noise: (B, L) uniform noise U in [0, 1); float64 noise (numpy's
+            draws) scores in float64, float32 noise in float32.
 
     Returns:
         (B, L) bool, True = masked.
     """
-    uniform = torch.rand(probs.shape, generator=generator, device=probs.device)
-    scores = probs.log() - (-(uniform + 1e-10).log() + 1e-10).log()
-    visible = scores.argsort(dim=1)[:, :num_visible]
-    mask = torch.ones_like(probs, dtype=torch.bool)
+    if noise.shape != probs.shape:
+        raise ValueError(
+            f'noise of shape {tuple(noise.shape)} must match the tokens {tuple(probs.shape)}'
+        )
+    scores = probs.log() - (-(noise + 1e-10).log() + 1e-10).log()
+    visible = scores.argsort(dim=1, stable=True)[:, :num_visible]
+    mask = torch.ones(probs.shape, dtype=torch.bool, device=probs.device)
     return mask.scatter_(1, visible, False)
 
 
@@ -59,16 +87,21 @@ def motion_aware_mask(
     tau: float,
     temporal_patch: int,
     spatial_patch: int,
-    generator: Optional[torch.Generator] = None,
+    noise: torch.Tensor,
 ) -> torch.Tensor:
-    """Sample MAMP masks for skeletons.
+    """Sample MAMP masks: high-motion tokens are hidden more often.
 
     Args:
         x: (B, T, V, C) skeletons.
+        mask_ratio: fraction of tokens hidden.
+        tau: temperature of the motion softmax; <= 0 gives uniform masking.
+        temporal_patch: frames per token u.
+        spatial_patch: joints per token p.
+        noise: (B, L) uniform noise in [0, 1), the only source of randomness.
 
     Returns:
         (B, L) bool, True = masked, ``int(L * (1 - mask_ratio))`` False per row.
     """
     motion = token_motion(x.float(), temporal_patch, spatial_patch)
     probs = masking_probabilities(motion, tau)
-    return gumbel_topk_mask(probs, num_visible_tokens(motion.shape[1], mask_ratio), generator)
+    return gumbel_topk_mask(probs, num_visible_tokens(motion.shape[1], mask_ratio), noise)

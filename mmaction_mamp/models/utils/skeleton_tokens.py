@@ -56,18 +56,3 @@ def normalize_per_token(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     mean = x.mean(dim=-1, keepdim=True)
     var = x.var(dim=-1, unbiased=True, keepdim=True)
     return (x - mean) / (var + eps).sqrt()
-
-
-def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> torch.Tensor:
-    """Mean absolute difference between temporally adjacent tokens.
-
-    Args:
-        x: (B, T, V, C) skeletons.
-
-    Returns:
-        (B, L) motion; the first temporal patch copies the second.
-    """
-    tokens = patchify(x, temporal_patch, spatial_patch)
-    motion = (tokens[:, 1:] - tokens[:, :-1]).abs().mean(dim=-1)  # (B, TP-1, VP)
-    motion = torch.cat([motion[:, :1], motion], dim=1)
-    return motion.flatten(1)
