@@ -10,19 +10,23 @@ import pytest
 from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmengine.registry import DefaultScope
+from scipy.ndimage import gaussian_filter1d
 from scipy.spatial.transform import Rotation
 
-from mmaction_mamp.datasets.synthetic_skeleton import (
+from mmaction_mamp.datasets.synthetic import (
     CLASS_NAMES,
-    PARENTS,
     TWO_PERSON_CLASSES,
-    angles_to_rotations,
-    dump_pose_pickle,
-    forward_kinematics,
     generate_split,
     generate_synthetic_skeletons,
+)
+from mmaction_mamp.datasets.synthetic.scene import gaussian_smooth
+from mmaction_mamp.datasets.synthetic.skeleton import (
+    PARENTS,
+    angles_to_rotations,
+    forward_kinematics,
     mirror_angles,
 )
+from mmaction_mamp.preparation import dump_synthetic_pose_pickle
 
 HEAD, SPINE_BASE, SPINE_MID, LEFT_KNEE = 3, 0, 1, 13
 
@@ -108,6 +112,14 @@ def test_rotation_convention_matches_scipy() -> None:
     angles = np.random.default_rng(0).uniform(-np.pi, np.pi, (7, 3))
     expected = Rotation.from_euler('YZX', angles[:, ::-1]).as_matrix()  # Ry @ Rz @ Rx
     np.testing.assert_allclose(angles_to_rotations(angles), expected, atol=1e-12)
+
+
+@pytest.mark.parametrize('shape,axis', [((2, 3, 40, 25, 3), 2), ((5, 9), 1), ((30,), 0)])
+def test_gaussian_smoothing_matches_scipy(shape, axis) -> None:
+    """The sensor wobble's smoothing equals scipy's (kept a test-only dependency)."""
+    x = np.random.default_rng(3).standard_normal(shape)
+    expected = gaussian_filter1d(x, 3.0, axis=axis)
+    np.testing.assert_allclose(gaussian_smooth(x, 3.0, axis), expected, rtol=0, atol=1e-14)
 
 
 def test_forward_kinematics_rest_pose_and_mirror() -> None:
@@ -207,7 +219,7 @@ def test_stock_skeleton_pipeline_runs() -> None:
 
 def test_pickle_matches_dataset(tmp_path) -> None:
     out = tmp_path / 'synthetic.pkl'
-    dump_pose_pickle(out, num_train_per_class=2, num_val_per_class=1, seed=4)
+    dump_synthetic_pose_pickle(out, num_train_per_class=2, num_val_per_class=1, seed=4)
     for split, num in (('train', 2), ('val', 1)):
         stock = PoseDataset(str(out), pipeline=[], split=split)
         ours = DATASETS.build(

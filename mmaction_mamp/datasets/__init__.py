@@ -2,6 +2,6 @@
 
 from . import transforms  # noqa: F401
 from .label_subset import LabelFractionPoseDataset
-from .synthetic_skeleton import SyntheticSkeletonDataset
+from .synthetic import SyntheticSkeletonDataset
 
 __all__ = ['LabelFractionPoseDataset', 'SyntheticSkeletonDataset']

@@ -10,10 +10,8 @@ orientZ trackingState). PKU-MMD: one row of 150 values per frame; labels
 videos.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Sequence
+from typing import Sequence, Tuple
 
 import numpy as np
 
@@ -62,7 +60,7 @@ def write_skeleton(folder: Path, name: str, frames: Sequence[Sequence[Body]]) ->
 
 def write_pku_video(
     folder: Path, video: str, frames: np.ndarray, rows: Sequence[str]
-) -> tuple[Path, Path]:
+) -> Tuple[Path, Path]:
     """Write ``skeleton/<video>.txt`` ((N, 150) values) and ``label/<video>.txt``."""
     (folder / 'skeleton').mkdir(parents=True, exist_ok=True)
     (folder / 'label').mkdir(parents=True, exist_ok=True)

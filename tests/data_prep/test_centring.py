@@ -1,13 +1,11 @@
 """CentreSkeleton: the official centring as a pipeline transform."""
 
-from __future__ import annotations
-
 import numpy as np
 import pytest
 from mmaction.registry import TRANSFORMS
 
-from mmaction_mamp.datasets.preparation.ntu_skeleton import process_recording, read_skeleton_file
 from mmaction_mamp.datasets.transforms.centring import CentreSkeleton
+from mmaction_mamp.preparation.ntu_skeleton import process_recording, read_skeleton_file
 
 from prep_fixtures import upright, write_skeleton
 

@@ -1,7 +1,5 @@
 """The tools/data commands: --help, progress bar, final summary, exit status."""
 
-from __future__ import annotations
-
 import importlib.util
 import pickle
 from pathlib import Path

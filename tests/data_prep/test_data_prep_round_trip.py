@@ -1,13 +1,11 @@
 """Round trip: raw .skeleton fixtures -> converter -> one pre-training iteration."""
 
-from __future__ import annotations
-
 import math
 from pathlib import Path
 
 import pytest
 
-from mmaction_mamp.datasets.preparation import convert_ntu
+from mmaction_mamp.preparation import convert_ntu
 
 from prep_fixtures import upright, write_skeleton
 

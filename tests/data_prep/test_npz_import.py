@@ -1,15 +1,13 @@
 """CTR-GCN / MAMP-style npz -> PoseDataset pickle."""
 
-from __future__ import annotations
-
 import pickle
 
 import numpy as np
 import pytest
 
-from mmaction_mamp.datasets.preparation import convert_npz
-from mmaction_mamp.datasets.preparation.npz_import import infer_benchmark, iter_npz_rows
-from mmaction_mamp.datasets.preparation.records import InputFormatError
+from mmaction_mamp.preparation import convert_npz
+from mmaction_mamp.preparation.npz_import import infer_benchmark, iter_npz_rows
+from mmaction_mamp.preparation.records import InputFormatError
 
 
 def padded(valid: int, value: float = 1.0) -> np.ndarray:

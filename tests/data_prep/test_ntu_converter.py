@@ -1,21 +1,20 @@
 """NTU folders -> PoseDataset pickle: content, splits, bad files, workers."""
 
-from __future__ import annotations
-
 import pickle
+from typing import List
 
 import numpy as np
 import pytest
 
-from mmaction_mamp.datasets.preparation import convert_ntu
-from mmaction_mamp.datasets.preparation.ntu_skeleton import read_skeleton_file
-from mmaction_mamp.datasets.preparation.ntu_splits import (
+from mmaction_mamp.preparation import convert_ntu
+from mmaction_mamp.preparation.ntu_skeleton import read_skeleton_file
+from mmaction_mamp.preparation.ntu_splits import (
     NTU60,
     NTU120,
     build_splits,
     parse_sample_name,
 )
-from mmaction_mamp.datasets.preparation.records import InputFormatError
+from mmaction_mamp.preparation.records import InputFormatError
 
 from prep_fixtures import format_skeleton, upright, write_skeleton
 
@@ -130,7 +129,7 @@ def test_missing_list_cross_check(ntu60_folder, tmp_path):
 # --- malformed inputs: clear messages naming file and line --------------------------------
 
 
-def skeleton_lines(frames) -> list[str]:
+def skeleton_lines(frames) -> List[str]:
     return format_skeleton(frames).splitlines()
 
 

@@ -1,11 +1,9 @@
 """Official NTU processing steps on hand-built ``.skeleton`` files."""
 
-from __future__ import annotations
-
 import numpy as np
 import pytest
 
-from mmaction_mamp.datasets.preparation.ntu_skeleton import (
+from mmaction_mamp.preparation.ntu_skeleton import (
     BodyTrack,
     assemble_actors,
     denoise_by_length,
@@ -15,7 +13,7 @@ from mmaction_mamp.datasets.preparation.ntu_skeleton import (
     read_skeleton_file,
     track_motion,
 )
-from mmaction_mamp.datasets.preparation.records import InputFormatError
+from mmaction_mamp.preparation.records import InputFormatError
 
 from prep_fixtures import upright, wide, write_skeleton
 

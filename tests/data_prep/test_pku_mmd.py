@@ -1,15 +1,13 @@
 """PKU-MMD skeleton + label files -> clip pickles."""
 
-from __future__ import annotations
-
 import pickle
 
 import numpy as np
 import pytest
 
-from mmaction_mamp.datasets.preparation import convert_pku
-from mmaction_mamp.datasets.preparation.pku_mmd import read_pku_skeleton, read_split_file
-from mmaction_mamp.datasets.preparation.records import InputFormatError
+from mmaction_mamp.preparation import convert_pku
+from mmaction_mamp.preparation.pku_mmd import read_pku_skeleton, read_split_file
+from mmaction_mamp.preparation.records import InputFormatError
 
 from prep_fixtures import write_pku_video, write_split
 

@@ -12,7 +12,8 @@ Example::
 import argparse
 from collections import Counter
 
-from mmaction_mamp.datasets.synthetic_skeleton import CLASS_NAMES, dump_pose_pickle
+from mmaction_mamp.datasets.synthetic import CLASS_NAMES
+from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
 
 
 def parse_args() -> argparse.Namespace:
@@ -31,7 +32,7 @@ def parse_args() -> argparse.Namespace:
 
 def main() -> None:
     args = parse_args()
-    data = dump_pose_pickle(
+    data = dump_synthetic_pose_pickle(
         args.out,
         num_train_per_class=args.num_train_per_class,
         num_val_per_class=args.num_val_per_class,

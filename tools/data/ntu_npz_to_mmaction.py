@@ -12,20 +12,18 @@ benchmarks' splits in one pickle::
 The npz files carry no sample names: frame_dir is <benchmark>_<train|val>_<index>.
 """
 
-from __future__ import annotations
-
 import argparse
 import functools
 import sys
 from typing import Optional, Sequence
 
-from mmaction_mamp.datasets.preparation import convert_npz
-from mmaction_mamp.datasets.preparation.cli import (
+from mmaction_mamp.preparation import convert_npz
+from mmaction_mamp.preparation.cli import (
     add_common_arguments,
     progress_bar,
     run_conversion,
 )
-from mmaction_mamp.datasets.preparation.npz_import import infer_benchmark
+from mmaction_mamp.preparation.npz_import import infer_benchmark
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:

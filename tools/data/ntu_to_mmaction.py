@@ -11,15 +11,13 @@ joint; docs/data_preparation.md) and writes the standard splits
         data/nturgbd_raw/nturgb+d_skeletons120 --out data/skeleton/ntu120_3d.pkl
 """
 
-from __future__ import annotations
-
 import argparse
 import functools
 import sys
 from typing import Optional, Sequence
 
-from mmaction_mamp.datasets.preparation import convert_ntu
-from mmaction_mamp.datasets.preparation.cli import (
+from mmaction_mamp.preparation import convert_ntu
+from mmaction_mamp.preparation.cli import (
     add_common_arguments,
     progress_bar,
     run_conversion,

@@ -11,15 +11,13 @@ and xview_train/xview_val from the official split files::
         --xview-split data/pku_mmd/cross-view.txt --out data/skeleton/pku1_3d.pkl
 """
 
-from __future__ import annotations
-
 import argparse
 import functools
 import sys
 from typing import Optional, Sequence
 
-from mmaction_mamp.datasets.preparation import convert_pku
-from mmaction_mamp.datasets.preparation.cli import (
+from mmaction_mamp.preparation import convert_pku
+from mmaction_mamp.preparation.cli import (
     add_common_arguments,
     progress_bar,
     run_conversion,

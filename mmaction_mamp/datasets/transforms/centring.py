@@ -9,8 +9,6 @@ gives the model the same coordinate frame. Pickles written by
 a numerical no-op on them.
 """
 
-from __future__ import annotations
-
 import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform

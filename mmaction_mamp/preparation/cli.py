@@ -1,10 +1,8 @@
 """Pieces shared by the ``tools/data`` command-line converters."""
 
-from __future__ import annotations
-
 import argparse
 import sys
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable, Iterator, Optional
 
 from tqdm import tqdm
 
@@ -38,7 +36,7 @@ def progress_bar(description: str, unit: str = 'file'):
 
 
 def run_conversion(
-    convert: Callable[[], ConversionSummary], out_file: str, skipped_list: str | None
+    convert: Callable[[], ConversionSummary], out_file: str, skipped_list: Optional[str]
 ) -> int:
     """Run a conversion and report it.
 

@@ -13,12 +13,10 @@ II: ``cross_subject_v2.txt`` / ``cross_view_v2.txt``) lists the training
 videos separated by ``", "``; every other video is a test video.
 """
 
-from __future__ import annotations
-
 import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import List, Optional, Set, Tuple
 
 import numpy as np
 
@@ -49,7 +47,7 @@ class ClipLabel:
     end: int
 
 
-def _read_lines(path: PathLike) -> list[str]:
+def _read_lines(path: PathLike) -> List[str]:
     """Lines of a text file without trailing blank lines."""
     try:
         lines = Path(path).read_text(encoding='ascii').splitlines()
@@ -95,7 +93,7 @@ def read_pku_skeleton(path: PathLike) -> np.ndarray:
     return frames
 
 
-def _locate_non_numeric(path: PathLike, rows: list[list[str]]) -> InputFormatError:
+def _locate_non_numeric(path: PathLike, rows: List[List[str]]) -> InputFormatError:
     """The error for the first row holding a non-numeric value."""
     for index, row in enumerate(rows):
         try:
@@ -132,14 +130,14 @@ def parse_label_row(path: PathLike, line: int, text: str) -> ClipLabel:
     return ClipLabel(line, label - 1, start, end)
 
 
-def read_pku_labels(path: PathLike) -> tuple[list[ClipLabel], list[InputFormatError]]:
+def read_pku_labels(path: PathLike) -> Tuple[List[ClipLabel], List[InputFormatError]]:
     """All rows of a label file; a bad row is returned as an error, not raised.
 
     Returns:
         The valid rows and one error per bad row (blank lines are ignored).
     """
-    clips: list[ClipLabel] = []
-    errors: list[InputFormatError] = []
+    clips: List[ClipLabel] = []
+    errors: List[InputFormatError] = []
     for index, text in enumerate(_read_lines(path)):
         if not text.strip():
             continue
@@ -150,7 +148,7 @@ def read_pku_labels(path: PathLike) -> tuple[list[ClipLabel], list[InputFormatEr
     return clips, errors
 
 
-def read_split_file(path: PathLike) -> set[str]:
+def read_split_file(path: PathLike) -> Set[str]:
     """Training videos: the second line, names separated by commas.
 
     Raises:
@@ -171,7 +169,7 @@ def clip_name(video: str, clip: ClipLabel) -> str:
 
 def extract_clip(
     skeleton: np.ndarray, clip: ClipLabel, label_path: PathLike
-) -> tuple[np.ndarray, Optional[str]]:
+) -> Tuple[np.ndarray, Optional[str]]:
     """Frames ``[start, end)`` truncated to 300, as (2, T, 25, 3).
 
     An end beyond the skeleton is clipped like the official slicing; a note
@@ -215,12 +213,12 @@ class PkuVideoResult:
     """Clips of one video, plus its skips and notes."""
 
     video: str
-    samples: list[Sample] = field(default_factory=list)
-    skipped: list[SkippedSample] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
+    samples: List[Sample] = field(default_factory=list)
+    skipped: List[SkippedSample] = field(default_factory=list)
+    notes: List[str] = field(default_factory=list)
 
 
-def convert_pku_video(task: tuple[str, str]) -> PkuVideoResult:
+def convert_pku_video(task: Tuple[str, str]) -> PkuVideoResult:
     """All clips of one video (runs in a worker process).
 
     Args:

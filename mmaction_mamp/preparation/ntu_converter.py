@@ -16,12 +16,10 @@ writes them without copies, so this is the peak; training later loads the
 same pickle, so it is also what a training machine needs per process.
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional, Sequence
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Sequence, Set, Tuple
 
 from .annotation_writer import write_summary_output
 from .ntu_skeleton import process_recording, read_skeleton_file
@@ -68,13 +66,13 @@ def convert_ntu_file(path: str, label: int) -> NtuFileResult:
     return NtuFileResult(name, sample=Sample(name, label, keypoint))
 
 
-def find_skeleton_files(folders: Sequence[PathLike]) -> list[Path]:
+def find_skeleton_files(folders: Sequence[PathLike]) -> List[Path]:
     """``*.skeleton`` files directly inside the folders, sorted by name.
 
     Raises:
         FileNotFoundError: a folder does not exist.
     """
-    files: list[Path] = []
+    files: List[Path] = []
     for folder in map(Path, folders):
         if not folder.is_dir():
             raise FileNotFoundError(f'skeleton folder {folder} does not exist')
@@ -84,10 +82,10 @@ def find_skeleton_files(folders: Sequence[PathLike]) -> list[Path]:
 
 def select_files(
     files: Sequence[Path], variant: NtuVariant, summary: ConversionSummary
-) -> list[tuple[Path, NtuSampleId]]:
+) -> List[Tuple[Path, NtuSampleId]]:
     """Files of the release with valid, unique names; the rest go to ``summary``."""
-    selected: list[tuple[Path, NtuSampleId]] = []
-    seen: dict[str, Path] = {}
+    selected: List[Tuple[Path, NtuSampleId]] = []
+    seen: Dict[str, Path] = {}
     for path in files:
         try:
             sample_id = parse_sample_name(path.stem, path)
@@ -107,7 +105,7 @@ def select_files(
     return selected
 
 
-def read_missing_list(path: PathLike) -> set[str]:
+def read_missing_list(path: PathLike) -> Set[str]:
     """Sample names of the official ``..._samples_with_missing_skeletons.txt``.
 
     Any token of the form ``SsssCcccPpppRrrrAaaa`` counts (header lines and
@@ -118,8 +116,8 @@ def read_missing_list(path: PathLike) -> set[str]:
 
 
 def apply_missing_list(
-    samples: list[Sample], summary: ConversionSummary, listed: set[str], considered: set[str]
-) -> list[Sample]:
+    samples: List[Sample], summary: ConversionSummary, listed: Set[str], considered: Set[str]
+) -> List[Sample]:
     """Leave out listed samples (as the official scripts do) and cross-check.
 
     Adds a note comparing the samples found without any body with the
@@ -190,7 +188,7 @@ def convert_ntu(
     results = ordered_map(_run_task, tasks, num_workers)
     if progress is not None:
         results = progress(results, len(tasks))
-    samples: list[Sample] = []
+    samples: List[Sample] = []
     for result in results:
         if result.sample is None:
             summary.skipped.append(result.skipped)
@@ -206,6 +204,6 @@ def convert_ntu(
     return summary
 
 
-def _run_task(task: tuple[str, int]) -> NtuFileResult:
+def _run_task(task: Tuple[str, int]) -> NtuFileResult:
     """Unpack a (path, label) task for :func:`convert_ntu_file`."""
     return convert_ntu_file(*task)

@@ -21,10 +21,9 @@ frames; the MAMP crop only reads the valid (non-zero) frames, which are this
 array's T frames, so storing them unpadded gives the model the same input.
 """
 
-from __future__ import annotations
-
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Dict, List, Set, Tuple
 
 import numpy as np
 
@@ -79,7 +78,7 @@ class SkeletonRecording:
 
     path: str
     num_frames: int
-    tracks: tuple[BodyTrack, ...]
+    tracks: Tuple[BodyTrack, ...]
 
 
 class _LineReader:
@@ -102,14 +101,14 @@ class _LineReader:
                 self.path, last, 'truncated file', f'file ends here while reading {what}'
             )
 
-    def take(self, what: str) -> tuple[int, str]:
+    def take(self, what: str) -> Tuple[int, str]:
         """Next line and its 0-based index."""
         self.ensure(1, what)
         index = self.next_index
         self.next_index += 1
         return index, self.lines[index]
 
-    def take_count(self, what: str) -> tuple[int, int]:
+    def take_count(self, what: str) -> Tuple[int, int]:
         """Next line parsed as a non-negative integer, and its index."""
         index, line = self.take(what)
         try:
@@ -147,7 +146,7 @@ class _BodyBlock:
     joints_index: int  # 0-based line of the first of its 25 joint lines
 
 
-def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
+def _scan_structure(reader: _LineReader) -> Tuple[int, List[_BodyBlock]]:
     """Walk the frame/body/joint-count structure, leaving joint lines unparsed.
 
     Returns:
@@ -157,13 +156,13 @@ def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
     _, declared = reader.take_count('the frame count')
     if declared == 0:
         raise reader.error(0, 'empty sequence', 'the frame count is 0')
-    blocks: list[_BodyBlock] = []
+    blocks: List[_BodyBlock] = []
     kept_frames = 0
     for frame in range(declared):
         _, num_bodies = reader.take_count(f'the body count of frame {frame + 1}/{declared}')
         if num_bodies == 0:
             continue
-        seen: set[str] = set()
+        seen: Set[str] = set()
         for body in range(num_bodies):
             where = f'body {body + 1}/{num_bodies} of frame {frame + 1}/{declared}'
             header_index, header = reader.take(f'the info line of {where}')
@@ -196,7 +195,7 @@ def _scan_structure(reader: _LineReader) -> tuple[int, list[_BodyBlock]]:
     return kept_frames, blocks
 
 
-def _locate_bad_joint_line(reader: _LineReader, blocks: list[_BodyBlock]) -> InputFormatError:
+def _locate_bad_joint_line(reader: _LineReader, blocks: List[_BodyBlock]) -> InputFormatError:
     """The error for the first joint line without 12 values or with a non-numeric x y z."""
     for block in blocks:
         for index in range(block.joints_index, block.joints_index + NUM_JOINTS):
@@ -214,7 +213,7 @@ def _locate_bad_joint_line(reader: _LineReader, blocks: list[_BodyBlock]) -> Inp
     raise AssertionError('no malformed joint line found')  # callers only call on a failure
 
 
-def _parse_joints(reader: _LineReader, blocks: list[_BodyBlock]) -> np.ndarray:
+def _parse_joints(reader: _LineReader, blocks: List[_BodyBlock]) -> np.ndarray:
     """x y z of every body block (the other 9 values of a joint line are unused).
 
     Returns:
@@ -244,9 +243,9 @@ def _parse_joints(reader: _LineReader, blocks: list[_BodyBlock]) -> np.ndarray:
     return xyz
 
 
-def _group_tracks(blocks: list[_BodyBlock], xyz: np.ndarray) -> tuple[BodyTrack, ...]:
+def _group_tracks(blocks: List[_BodyBlock], xyz: np.ndarray) -> Tuple[BodyTrack, ...]:
     """Stack each bodyID's joints over its frames, first-appearance order."""
-    rows: dict[str, list[int]] = {}
+    rows: Dict[str, List[int]] = {}
     for row, block in enumerate(blocks):
         rows.setdefault(block.body_id, []).append(row)
     return tuple(
@@ -292,7 +291,7 @@ def track_motion(joints: np.ndarray) -> float:
     return np.var(joints.reshape(-1, 3), axis=0).sum()
 
 
-def denoise_by_length(tracks: list[BodyTrack]) -> list[BodyTrack]:
+def denoise_by_length(tracks: List[BodyTrack]) -> List[BodyTrack]:
     """Drop bodies seen in at most 11 frames."""
     return [track for track in tracks if len(track) > MAX_SHORT_TRACK]
 
@@ -311,7 +310,7 @@ def noisy_frames_by_spread(joints: np.ndarray) -> np.ndarray:
     return spread[:, 0].astype(np.float64) > SPREAD_RATIO * spread[:, 1].astype(np.float64)
 
 
-def denoise_by_spread(tracks: list[BodyTrack]) -> list[BodyTrack]:
+def denoise_by_spread(tracks: List[BodyTrack]) -> List[BodyTrack]:
     """Drop bodies that are mostly wider than tall, in file order.
 
     Bodies are visited in order while more than one remains. A body whose
@@ -334,12 +333,12 @@ def denoise_by_spread(tracks: list[BodyTrack]) -> list[BodyTrack]:
     return list(kept.values())
 
 
-def sort_by_motion(tracks: list[BodyTrack]) -> list[BodyTrack]:
+def sort_by_motion(tracks: List[BodyTrack]) -> List[BodyTrack]:
     """Bodies by decreasing motion (stable: ties keep file order)."""
     return sorted(tracks, key=lambda track: track.motion, reverse=True)
 
 
-def denoise_tracks(tracks: tuple[BodyTrack, ...]) -> list[BodyTrack]:
+def denoise_tracks(tracks: Tuple[BodyTrack, ...]) -> List[BodyTrack]:
     """The official denoising of a file with more than one bodyID.
 
     Returns:
@@ -358,7 +357,7 @@ def _overlaps(start: int, end: int, other_start: int, other_end: int) -> bool:
     return min(end, other_end) - max(start, other_start) > 0
 
 
-def assemble_actors(tracks: list[BodyTrack], num_frames: int) -> np.ndarray:
+def assemble_actors(tracks: List[BodyTrack], num_frames: int) -> np.ndarray:
     """Place ranked bodies on two actor tracks.
 
     Actor 1 starts as the first body; each next body joins actor 1 when its

@@ -19,12 +19,21 @@ compressed) zip member, so memory is the output plus one padded sample.
 Reading is disk/zip bound, so it runs in one process.
 """
 
-from __future__ import annotations
-
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Callable, Iterable, Iterator, Optional, Sequence
+from typing import (
+    BinaryIO,
+    Callable,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import numpy as np
 
@@ -45,7 +54,7 @@ CLASS_TOKENS = {'ntu60': 60, 'ntu120': 120, 'pku': 51}
 class ArrayHeader:
     """Shape, dtype and order of an ``.npy`` member."""
 
-    shape: tuple[int, ...]
+    shape: Tuple[int, ...]
     dtype: np.dtype
     fortran_order: bool
 
@@ -239,8 +248,8 @@ def sample_from_row(row: np.ndarray, name: str, label: int, path: PathLike) -> S
 
 
 def _part_samples(
-    path: PathLike, benchmark: str, part: tuple[str, str, str], num_classes: Optional[int]
-) -> tuple[int, Iterator[Sample | SkippedSample]]:
+    path: PathLike, benchmark: str, part: Tuple[str, str, str], num_classes: Optional[int]
+) -> Tuple[int, Iterator[Union[Sample, SkippedSample]]]:
     """Validated sample count and a lazy stream of one part of one file."""
     part_name, x_key, y_key = part
     header = read_npz_header(path, x_key)
@@ -254,7 +263,7 @@ def _part_samples(
             f'{x_key} has {header.shape[0]} samples, {y_key} {len(labels)}',
         )
 
-    def stream() -> Iterator[Sample | SkippedSample]:
+    def stream() -> Iterator[Union[Sample, SkippedSample]]:
         for index, row in enumerate(iter_npz_rows(path, x_key)):
             name = f'{benchmark}_{part_name}_{index:06d}'
             try:
@@ -266,7 +275,7 @@ def _part_samples(
 
 
 def convert_npz(
-    files: Sequence[tuple[PathLike, str]],
+    files: Sequence[Tuple[PathLike, str]],
     out_file: PathLike,
     num_classes: Optional[int] = None,
     progress: Optional[Progress] = None,
@@ -284,8 +293,8 @@ def convert_npz(
             wrong layout, bad labels): nothing is written then.
     """
     summary = ConversionSummary()
-    samples: list[Sample] = []
-    splits: dict[str, list[str]] = {}
+    samples: List[Sample] = []
+    splits: Dict[str, List[str]] = {}
     for path, benchmark in files:
         classes = num_classes or infer_num_classes(path)
         for part in PARTS:

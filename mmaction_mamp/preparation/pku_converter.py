@@ -6,10 +6,8 @@ at most 300 frames per clip: about 2 GB for phase I's ~21.5k clips in the
 worst case, typically far less.
 """
 
-from __future__ import annotations
-
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Optional
+from typing import Callable, Dict, Iterable, Iterator, List, Optional, Set, Tuple
 
 from .annotation_writer import write_summary_output
 from .parallel import ordered_map
@@ -21,7 +19,7 @@ Progress = Callable[[Iterator, int], Iterable]
 
 def pair_video_files(
     skeleton_dir: PathLike, label_dir: PathLike, summary: ConversionSummary
-) -> list[tuple[str, str]]:
+) -> List[Tuple[str, str]]:
     """(skeleton, label) file pairs matched by name, sorted by video name.
 
     Label files without a skeleton file are skipped, skeleton files without
@@ -48,15 +46,15 @@ def pair_video_files(
 
 
 def build_pku_splits(
-    samples: list[tuple[str, Sample]], train_videos: dict[str, set[str]]
-) -> dict[str, list[str]]:
+    samples: List[Tuple[str, Sample]], train_videos: Dict[str, Set[str]]
+) -> Dict[str, List[str]]:
     """``{benchmark}_train`` / ``{benchmark}_val`` clip lists.
 
     Args:
         samples: (video, clip) pairs.
         train_videos: Benchmark (``'xsub'``, ``'xview'``) -> training videos.
     """
-    splits: dict[str, list[str]] = {}
+    splits: Dict[str, List[str]] = {}
     for benchmark, train in train_videos.items():
         splits[f'{benchmark}_train'] = [s.name for video, s in samples if video in train]
         splits[f'{benchmark}_val'] = [s.name for video, s in samples if video not in train]
@@ -94,7 +92,7 @@ def convert_pku(
     results = ordered_map(convert_pku_video, pairs, num_workers, chunksize=1)
     if progress is not None:
         results = progress(results, len(pairs))
-    samples: list[tuple[str, Sample]] = []
+    samples: List[Tuple[str, Sample]] = []
     for result in results:
         samples += [(result.video, sample) for sample in result.samples]
         summary.skipped += result.skipped

@@ -1,7 +1,5 @@
 """Ordered, streaming map over input files with a process pool."""
 
-from __future__ import annotations
-
 import multiprocessing
 import os
 from typing import Callable, Iterable, Iterator, TypeVar

@@ -7,13 +7,11 @@ Layout (what ``PoseDataset(ann_file=..., split=...)`` reads)::
                            keypoint=float32 array (M, T, V, C)), ...])
 """
 
-from __future__ import annotations
-
 import os
 import pickle
 import tempfile
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, List, Mapping, Sequence, Set
 
 import numpy as np
 
@@ -46,7 +44,7 @@ def check_splits(names: Sequence[str], splits: Mapping[str, Iterable[str]]) -> N
     Raises:
         ValueError: naming the first duplicate or unknown name.
     """
-    known: set[str] = set()
+    known: Set[str] = set()
     for name in names:
         if name in known:
             raise ValueError(f'duplicate frame_dir {name!r}')
@@ -58,7 +56,7 @@ def check_splits(names: Sequence[str], splits: Mapping[str, Iterable[str]]) -> N
 
 
 def write_pose_annotations(
-    path: PathLike, samples: Sequence[Sample], splits: Mapping[str, list[str]]
+    path: PathLike, samples: Sequence[Sample], splits: Mapping[str, List[str]]
 ) -> None:
     """Write the pickle atomically (temporary file, then rename).
 
@@ -101,7 +99,7 @@ def _regular_file_mode() -> int:
 def write_summary_output(
     path: PathLike,
     samples: Sequence[Sample],
-    splits: Mapping[str, list[str]],
+    splits: Mapping[str, List[str]],
     summary: ConversionSummary,
 ) -> None:
     """Write the pickle when there is a sample, and record it in ``summary``.

@@ -19,11 +19,9 @@ Sources of the id lists:
 Both lists are also those of the MAMP / CTR-GCN data scripts (spec section 9).
 """
 
-from __future__ import annotations
-
 import re
 from dataclasses import dataclass
-from typing import Iterable
+from typing import Dict, Iterable, List, Tuple
 
 from .records import InputFormatError, PathLike
 
@@ -60,7 +58,7 @@ class NtuVariant:
     num_setups: int
     num_subjects: int
     num_actions: int
-    benchmarks: tuple[str, str]
+    benchmarks: Tuple[str, str]
     num_files: int
     num_missing: int
     xsub_train_subjects: frozenset
@@ -183,7 +181,7 @@ def is_training_sample(sample: NtuSampleId, benchmark: str, variant: NtuVariant)
     raise ValueError(f'unknown NTU benchmark {benchmark!r}')
 
 
-def build_splits(samples: Iterable[NtuSampleId], variant: NtuVariant) -> dict[str, list[str]]:
+def build_splits(samples: Iterable[NtuSampleId], variant: NtuVariant) -> Dict[str, List[str]]:
     """Split lists of the pickle: ``{benchmark}_train`` / ``{benchmark}_val``.
 
     Returns:
@@ -191,7 +189,7 @@ def build_splits(samples: Iterable[NtuSampleId], variant: NtuVariant) -> dict[st
         xview_val=[...])`` for NTU-60 (``xset_*`` instead of ``xview_*`` for
         NTU-120), names in input order.
     """
-    splits: dict[str, list[str]] = {}
+    splits: Dict[str, List[str]] = {}
     for benchmark in variant.benchmarks:
         splits[f'{benchmark}_train'] = []
         splits[f'{benchmark}_val'] = []

@@ -6,12 +6,10 @@ conversion goes on. :class:`ConversionSummary` collects what was written and
 what was skipped for the final report.
 """
 
-from __future__ import annotations
-
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Union
+from typing import Dict, List, Optional, Union
 
 import numpy as np
 
@@ -55,7 +53,7 @@ class SkippedSample:
     message: str
 
     @classmethod
-    def from_error(cls, name: str, error: InputFormatError) -> SkippedSample:
+    def from_error(cls, name: str, error: InputFormatError) -> 'SkippedSample':
         """Turn a format error into a skip record."""
         return cls(name=name, category=error.category, message=str(error))
 
@@ -89,10 +87,10 @@ class ConversionSummary:
     """
 
     written: int = 0
-    skipped: list[SkippedSample] = field(default_factory=list)
+    skipped: List[SkippedSample] = field(default_factory=list)
     ignored: Counter = field(default_factory=Counter)
-    notes: list[str] = field(default_factory=list)
-    split_sizes: dict[str, int] = field(default_factory=dict)
+    notes: List[str] = field(default_factory=list)
+    split_sizes: Dict[str, int] = field(default_factory=dict)
 
     def skipped_by_category(self) -> Counter:
         """Number of skips per category."""

@@ -6,9 +6,11 @@ Library side of ``tools/data/*_to_mmaction.py``:
   official MAMP processing (:mod:`.ntu_skeleton`) and splits
   (:mod:`.ntu_splits`);
 * :func:`convert_npz` - CTR-GCN / MAMP-style ``NTU60_XSub.npz`` files;
-* :func:`convert_pku` - PKU-MMD phase I / II skeleton and label files.
+* :func:`convert_pku` - PKU-MMD phase I / II skeleton and label files;
+* :func:`dump_synthetic_pose_pickle` - the embedded synthetic demo data.
 
-Bad inputs never abort a conversion: they become :class:`SkippedSample`
+``import mmaction_mamp`` never imports this subpackage (nor tqdm): it serves the
+command-line tools only. Bad inputs never abort a conversion: they become :class:`SkippedSample`
 records in the returned :class:`ConversionSummary`.
 """
 
@@ -17,6 +19,7 @@ from .npz_import import convert_npz
 from .ntu_converter import convert_ntu
 from .pku_converter import convert_pku
 from .records import ConversionSummary, InputFormatError, Sample, SkippedSample
+from .synthetic import dump_synthetic_pose_pickle
 
 __all__ = [
     'ConversionSummary',
@@ -26,5 +29,6 @@ __all__ = [
     'convert_npz',
     'convert_ntu',
     'convert_pku',
+    'dump_synthetic_pose_pickle',
     'write_pose_annotations',
 ]

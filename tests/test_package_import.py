@@ -1,0 +1,30 @@
+"""``import mmaction_mamp`` registers components; data preparation and scipy stay out."""
+
+import json
+import subprocess
+import sys
+
+# mmaction2 itself loads scipy and tqdm, so the probe looks at what the plugin's own modules
+# load and hold: no preparation module, no scipy / tqdm object in any plugin namespace.
+PROBE = """
+import inspect, json, sys
+import mmaction_mamp
+plugin = {name: module for name, module in sys.modules.items() if name.startswith('mmaction_mamp')}
+borrowed = sorted(
+    f'{name}.{attr}'
+    for name, module in plugin.items()
+    for attr, value in vars(module).items()
+    if getattr(inspect.getmodule(value), '__name__', '').split('.')[0] in ('scipy', 'tqdm')
+)
+print(json.dumps(dict(modules=sorted(plugin), borrowed=borrowed)))
+"""
+
+
+def test_import_loads_no_data_preparation_and_no_scipy(repo_root):
+    result = subprocess.run(
+        [sys.executable, '-c', PROBE], cwd=repo_root, capture_output=True, text=True, check=True
+    )
+    loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert 'mmaction_mamp.datasets.synthetic.scene' in loaded['modules']
+    assert [name for name in loaded['modules'] if 'preparation' in name] == []
+    assert loaded['borrowed'] == []
