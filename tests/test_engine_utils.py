@@ -11,7 +11,6 @@ from mmaction.registry import PARAM_SCHEDULERS
 from mmengine.config import Config
 from mmengine.logging import MessageHub
 from mmengine.logging.history_buffer import HistoryBuffer
-from mmengine.optim.scheduler import _ParamScheduler
 
 from mmaction_mamp.utils import apply_global_batch_size
 
@@ -24,37 +23,45 @@ def official_lr(epoch: float, lr: float, min_lr: float, warmup: int, epochs: int
     return min_lr + (lr - min_lr) * 0.5 * (1.0 + math.cos(math.pi * progress))
 
 
-def test_warmup_cosine_follows_official_formula_per_iteration():
+@pytest.mark.parametrize(
+    'config,lr,min_lr,warmup,epochs',
+    [
+        ('configs/mamp_pretrain_ntu60.py', 1e-3, 5e-4, 20, 400),
+        ('configs/finetune/mamp_finetune_ntu60_xsub.py', 5e-4, 1e-6, 5, 100),
+        ('configs/linear/mamp_linear_ntu60_xsub.py', 0.1, 0.0, 0, 100),
+    ],
+)
+def test_config_schedules_follow_the_official_formula(
+    repo_root, config, lr, min_lr, warmup, epochs
+):
+    """The configs' stock schedulers, built as the runner does, per iteration."""
+    cfg = Config.fromfile(str(repo_root / config))
+    iters_per_epoch = 7
     params = [torch.nn.Parameter(torch.zeros(1)), torch.nn.Parameter(torch.zeros(1))]
     optimizer = torch.optim.SGD(
-        [dict(params=[params[0]], lr=1e-3), dict(params=[params[1]], lr=0.5e-3)], lr=1e-3
+        [dict(params=[params[0]], lr=lr), dict(params=[params[1]], lr=lr / 2)], lr=lr
     )
-    epochs, warmup, iters_per_epoch = 10, 2, 7
-    scheduler = PARAM_SCHEDULERS.get('WarmupCosineLR').build_iter_from_epoch(
-        optimizer,
-        warmup_length=warmup,
-        eta_min_ratio=0.5,
-        begin=0,
-        end=epochs,
-        epoch_length=iters_per_epoch,
-    )
-    assert isinstance(scheduler, _ParamScheduler)
+    schedulers = [
+        PARAM_SCHEDULERS.build(
+            step, default_args=dict(optimizer=optimizer, epoch_length=iters_per_epoch)
+        )
+        for step in cfg.param_scheduler
+    ]
+    warmup_iters = warmup * iters_per_epoch
     for step in range(epochs * iters_per_epoch):
-        epoch = step / iters_per_epoch
-        expected = official_lr(epoch, 1e-3, 5e-4, warmup, epochs)
-        assert optimizer.param_groups[0]['lr'] == pytest.approx(expected, rel=1e-9, abs=1e-15)
-        # a group with its own lr (layer decay) is scaled as a whole, as officially
-        assert optimizer.param_groups[1]['lr'] == pytest.approx(expected / 2, abs=1e-15)
+        expected = official_lr(step / iters_per_epoch, lr, min_lr, warmup, epochs)
+        got = optimizer.param_groups[0]['lr']
+        # LinearLR starts at 1e-8 x lr and reaches the peak one iteration early
+        tolerance = lr / (warmup_iters - 1) if step < warmup_iters else lr * 1e-12
+        assert abs(got - expected) <= tolerance, (step, got, expected)
+        # a group with its own lr (layer decay) is scaled as a whole, floor included
+        assert optimizer.param_groups[1]['lr'] == pytest.approx(got / 2, rel=1e-12, abs=0)
         optimizer.step()
-        scheduler.step()
-    # the last iteration ends just above the floor
-    assert 5e-4 < optimizer.param_groups[0]['lr'] < 5.01e-4
-
-
-def test_warmup_cosine_needs_finite_end():
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=0.1)
-    with pytest.raises(ValueError, match='finite `end`'):
-        PARAM_SCHEDULERS.get('WarmupCosineLR')(optimizer, warmup_length=1)
+        for scheduler in schedulers:
+            scheduler.step()
+    assert optimizer.param_groups[0]['lr'] == pytest.approx(
+        official_lr(epochs - 1 / iters_per_epoch, lr, min_lr, warmup, epochs), rel=1e-9
+    )
 
 
 @pytest.mark.parametrize('world_size,per_gpu', [(1, 128), (2, 64), (4, 32), (8, 16)])

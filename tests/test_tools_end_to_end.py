@@ -52,8 +52,9 @@ def demo_run(tmp_path_factory) -> Path:
         str(work_dir),
         '--cfg-options',
         'train_cfg.max_epochs=6',
-        'param_scheduler.0.end=6',
-        'param_scheduler.0.warmup_length=1',
+        'param_scheduler.0.end=1',
+        'param_scheduler.1.begin=1',
+        'param_scheduler.1.end=6',
         *SMALL_RUN,
     )
     return work_dir
@@ -80,7 +81,9 @@ def test_resume_continues_from_checkpoint(demo_run):
         '--resume',
         '--cfg-options',
         'train_cfg.max_epochs=7',
-        'param_scheduler.0.end=7',
+        'param_scheduler.0.end=1',
+        'param_scheduler.1.begin=1',
+        'param_scheduler.1.end=7',
         *SMALL_RUN,
     )
     output = proc.stdout + proc.stderr
@@ -98,8 +101,6 @@ def test_dist_train_two_cpu_processes(tmp_path):
         str(tmp_path),
         '--cfg-options',
         'train_cfg.max_epochs=1',
-        'param_scheduler.0.end=1',
-        'param_scheduler.0.warmup_length=0',
         *SMALL_RUN,
     )
     output = proc.stdout + proc.stderr

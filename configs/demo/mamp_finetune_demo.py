@@ -45,14 +45,22 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), weight_decay=0.05),
     paramwise_cfg=dict(layer_decay_rate=0.8),
 )
+warmup_epochs = 2
 param_scheduler = [
     dict(
-        type='WarmupCosineLR',
-        warmup_length=2,
-        eta_min_ratio=1e-6 / 5e-4,
+        type='LinearLR',
+        start_factor=1e-8,
         begin=0,
+        end=warmup_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True,
+    ),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min_ratio=1e-6 / 5e-4,
+        begin=warmup_epochs,
         end=max_epochs,
         by_epoch=True,
         convert_to_iter_based=True,
-    )
+    ),
 ]

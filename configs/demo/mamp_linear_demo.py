@@ -64,9 +64,8 @@ test_dataloader = val_dataloader
 train_cfg = dict(max_epochs=max_epochs, val_interval=5)
 param_scheduler = [
     dict(
-        type='WarmupCosineLR',
-        warmup_length=0,
-        eta_min_ratio=0.0,
+        type='CosineAnnealingLR',
+        eta_min=0.0,
         begin=0,
         end=max_epochs,
         by_epoch=True,

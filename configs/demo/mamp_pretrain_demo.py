@@ -45,16 +45,24 @@ train_dataloader = dict(
 
 train_cfg = dict(max_epochs=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
+warmup_epochs = 3
 param_scheduler = [
     dict(
-        type='WarmupCosineLR',
-        warmup_length=3,
-        eta_min_ratio=0.05,
+        type='LinearLR',
+        start_factor=1e-8,
         begin=0,
+        end=warmup_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True,
+    ),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min_ratio=0.05,
+        begin=warmup_epochs,
         end=max_epochs,
         by_epoch=True,
         convert_to_iter_based=True,
-    )
+    ),
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=32)
 default_hooks = dict(

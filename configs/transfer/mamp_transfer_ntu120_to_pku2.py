@@ -2,7 +2,7 @@
 # fine-tuned on PKU-MMD phase II cross-subject with the fine-tune recipe.
 # Expected top-1: not restated in the project spec; see the paper (docs/model_zoo.md).
 # Note: the released transfer script overrides lr to 3e-4 and min lr to 1e-5 on 2 GPUs
-# (--cfg-options optim_wrapper.optimizer.lr=3e-4 param_scheduler.0.eta_min_ratio=0.0333
+# (--cfg-options optim_wrapper.optimizer.lr=3e-4 param_scheduler.1.eta_min_ratio=0.0333
 # train_global_batch_size=48 reproduces that run); this config keeps the spec's recipe.
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_ntu120_xsub.py;
 # any other one (e.g. a converted official checkpoint) with

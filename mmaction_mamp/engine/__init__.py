@@ -1,3 +1,3 @@
-"""Optimizer-wrapper constructors and parameter schedulers."""
+"""Optimizer-wrapper constructors (the schedules use mmengine's stock schedulers)."""
 
-from . import optimizers, schedulers  # noqa: F401
+from . import optimizers  # noqa: F401

@@ -12,9 +12,11 @@
 # from 96.
 base_lr = 5e-4
 min_lr = 1e-6
+max_epochs = 100
+warmup_epochs = 5
 train_global_batch_size = 96
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100, val_begin=1, val_interval=1)
+train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')
 test_cfg = dict(type='TestLoop')
 
@@ -24,15 +26,25 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), weight_decay=0.05),
     paramwise_cfg=dict(layer_decay_rate=0.8),
 )
+# Stock LinearLR + CosineAnnealingLR: the warm-up starts at 1e-8 x lr instead of 0 and
+# reaches the peak one iteration early (see pretrain_adamw_400e.py); eta_min_ratio scales
+# the floor with each layer's lr, as the official code does.
 param_scheduler = [
     dict(
-        type='WarmupCosineLR',
-        warmup_length=5,
-        eta_min_ratio=min_lr / base_lr,
+        type='LinearLR',
+        start_factor=1e-8,
         begin=0,
-        end=100,
+        end=warmup_epochs,
         by_epoch=True,
         convert_to_iter_based=True,
-    )
+    ),
+    dict(
+        type='CosineAnnealingLR',
+        eta_min_ratio=min_lr / base_lr,
+        begin=warmup_epochs,
+        end=max_epochs,
+        by_epoch=True,
+        convert_to_iter_based=True,
+    ),
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=96)

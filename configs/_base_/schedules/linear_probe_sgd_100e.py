@@ -19,9 +19,8 @@ optim_wrapper = dict(
 )
 param_scheduler = [
     dict(
-        type='WarmupCosineLR',
-        warmup_length=0,
-        eta_min_ratio=0.0,
+        type='CosineAnnealingLR',
+        eta_min=0.0,
         begin=0,
         end=100,
         by_epoch=True,

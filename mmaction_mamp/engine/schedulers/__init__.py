@@ -1,5 +1,0 @@
-"""Parameter schedulers."""
-
-from .warmup_cosine_lr import WarmupCosineLR
-
-__all__ = ['WarmupCosineLR']
