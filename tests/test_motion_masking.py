@@ -1,4 +1,4 @@
-"""Motion-aware masking (paper Sec. 3.2): the one implementation, its pipeline transform
+"""Motion-aware masking: the one implementation, its pipeline transform
 and the model-side sampler, against the independent reference."""
 
 import numpy as np

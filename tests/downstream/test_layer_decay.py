@@ -7,37 +7,18 @@ from mmengine.registry import DefaultScope
 from torch import nn
 
 from mmaction_mamp.engine.optimizers import LayerDecayOptimWrapperConstructor
-from mmaction_mamp.engine.optimizers.layer_decay_optim_wrapper_constructor import get_layer_id
+from mmaction_mamp.models.backbones import MAMPTransformer
 
 DEPTH, RATE, LR, WD = 3, 0.8, 5e-4, 0.05
-
-
-class _Block(nn.Module):
-    def __init__(self, dim: int) -> None:
-        super().__init__()
-        self.norm1 = nn.LayerNorm(dim)
-        self.qkv = nn.Linear(dim, 3 * dim)
-
-
-class _Backbone(nn.Module):
-    """Parameter names as in MAMPTransformer (official encoder names)."""
-
-    def __init__(self, dim: int = 4) -> None:
-        super().__init__()
-        self.joints_embed = nn.Module()
-        self.joints_embed.proj = nn.Conv2d(3, dim, (4, 1))
-        self.pos_embed = nn.Parameter(torch.zeros(1, 1, 25, dim))
-        self.temp_embed = nn.Parameter(torch.zeros(1, 30, 1, dim))
-        self.blocks = nn.ModuleList(_Block(dim) for _ in range(DEPTH))
-        self.norm = nn.LayerNorm(dim)
 
 
 class _Recognizer(nn.Module):
     def __init__(self) -> None:
         super().__init__()
-        self.backbone = _Backbone()
+        self.backbone = MAMPTransformer(embed_dims=4, depth=DEPTH, num_heads=2)
         self.cls_head = nn.Module()
         self.cls_head.fc1 = nn.Linear(4, 6)
+        self.cls_head.decoder_pos_embed = nn.Parameter(torch.zeros(1, 1, 25, 4))
         self.cls_head.bn = nn.BatchNorm1d(6)
         self.frozen = nn.Parameter(torch.zeros(2, 2), requires_grad=False)
 
@@ -83,9 +64,11 @@ def test_every_parameter_gets_exact_scale_and_decay():
     by_name = dict(model.named_parameters())
     assert where[id(by_name['backbone.pos_embed'])]['lr'] == pytest.approx(LR * 0.8**4)
     assert where[id(by_name['backbone.pos_embed'])]['weight_decay'] == WD
-    assert where[id(by_name['backbone.blocks.0.qkv.weight'])]['lr'] == pytest.approx(LR * 0.8**3)
-    assert where[id(by_name['backbone.blocks.2.qkv.bias'])]['lr'] == pytest.approx(LR * 0.8)
-    assert where[id(by_name['backbone.blocks.2.qkv.bias'])]['weight_decay'] == 0.0
+    qkv0, qkv2 = 'backbone.blocks.0.attn.qkv.weight', 'backbone.blocks.2.attn.qkv.bias'
+    assert where[id(by_name[qkv0])]['lr'] == pytest.approx(LR * 0.8**3)
+    assert where[id(by_name[qkv2])]['lr'] == pytest.approx(LR * 0.8)
+    assert where[id(by_name[qkv2])]['weight_decay'] == 0.0
+    assert where[id(by_name['cls_head.decoder_pos_embed'])]['lr'] == pytest.approx(LR)
     assert where[id(by_name['backbone.norm.weight'])]['lr'] == pytest.approx(LR)
     assert where[id(by_name['cls_head.fc1.weight'])]['weight_decay'] == WD
     assert where[id(by_name['cls_head.bn.weight'])]['weight_decay'] == 0.0
@@ -93,24 +76,24 @@ def test_every_parameter_gets_exact_scale_and_decay():
     assert len(optimizer.param_groups) == 2 * (DEPTH + 2)
 
 
-def test_layer_ids_follow_official_rule():
-    assert get_layer_id('pos_embed', 8) == 0
-    assert get_layer_id('backbone.joints_embed.proj.bias', 8) == 0
-    assert get_layer_id('backbone.blocks.7.mlp.fc2.weight', 8) == 8
-    assert get_layer_id('blocks.11.norm1.weight', 12) == 12
-    assert get_layer_id('backbone.norm.weight', 8) == 9
-    assert get_layer_id('head.decoder_pos_embed', 8) == 9
-    assert get_layer_id('head.decoder_blocks.0.attn.qkv.weight', 8) == 9
+def test_backbone_layer_depth_follows_official_rule():
+    encoder = MAMPTransformer(embed_dims=8, depth=8, num_heads=2)
+    assert encoder.get_layer_depth('backbone.pos_embed', 'backbone.') == (0, 10)
+    assert encoder.get_layer_depth('backbone.temp_embed', 'backbone.') == (0, 10)
+    assert encoder.get_layer_depth('backbone.joints_embed.proj.bias', 'backbone.') == (0, 10)
+    assert encoder.get_layer_depth('backbone.blocks.7.mlp.fc2.weight', 'backbone.') == (8, 10)
+    assert encoder.get_layer_depth('blocks.0.norm1.weight') == (1, 10)
+    assert encoder.get_layer_depth('backbone.norm.weight', 'backbone.') == (9, 10)
+    assert encoder.get_layer_depth('head.decoder_pos_embed', 'backbone.') == (9, 10)
+    assert encoder.get_layer_depth('head.decoder_blocks.0.attn.qkv.weight', 'backbone.') == (9, 10)
+    for name, _ in encoder.named_parameters():  # every encoder parameter below the last layer
+        assert encoder.get_layer_depth(name)[0] < 9 or name.startswith('norm.')
 
 
-def test_num_layers_override_and_errors():
-    model = _Recognizer()
-    groups = _build(model, num_layers=5).optimizer.param_groups
-    assert max(g['lr'] for g in groups) == pytest.approx(LR)
-    assert min(g['lr'] for g in groups) == pytest.approx(LR * 0.8**6)
+def test_constructor_errors():
     with pytest.raises(ValueError, match='unsupported paramwise_cfg'):
-        _build(model, custom_keys={})
-    with pytest.raises(ValueError, match='no parameters named'):
+        _build(_Recognizer(), custom_keys={})
+    with pytest.raises(ValueError, match='get_layer_depth'):
         _build(nn.Linear(2, 2))
     with pytest.raises(ValueError, match='layer_decay_rate'):
         LayerDecayOptimWrapperConstructor(dict(optimizer=dict(type='SGD', lr=0.1)), {})

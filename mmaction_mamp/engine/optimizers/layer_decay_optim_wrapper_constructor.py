@@ -1,57 +1,26 @@
 """Layer-wise learning-rate decay for ViT-style encoders (spec §5, "Fine-tune")."""
 
-import re
-from typing import Dict, List, Optional, Tuple
+from typing import Callable, Dict, List, Optional, Tuple
 
 from mmaction.registry import OPTIM_WRAPPER_CONSTRUCTORS
 from mmengine.logging import print_log
 from mmengine.optim import DefaultOptimWrapperConstructor
 from torch import nn
 
-EMBEDDING_NAMES = frozenset({'joints_embed', 'pos_embed', 'temp_embed'})
-_BLOCK_INDEX = re.compile(r'(?:^|\.)blocks\.(\d+)\.')
-_ALLOWED_KEYS = frozenset({'layer_decay_rate', 'num_layers'})
-
-
-def get_layer_id(name: str, num_layers: int) -> int:
-    """Layer index of a parameter for layer-wise decay.
-
-    Embeddings (a name segment ``joints_embed``, ``pos_embed`` or
-    ``temp_embed``) are layer 0, ``blocks.<i>.*`` is layer ``i + 1``, every
-    other parameter (final norm, heads, a decoder) is ``num_layers + 1``.
-    Whole segments are compared, so ``decoder_pos_embed`` or
-    ``decoder_blocks.0`` belong to the last layer.
-
-    Args:
-        name: Full parameter name, e.g. ``backbone.blocks.3.attn.qkv.weight``.
-        num_layers: Number of transformer blocks (encoder depth).
-    """
-    if EMBEDDING_NAMES.intersection(name.split('.')):
-        return 0
-    block = _BLOCK_INDEX.search(name)
-    if block is not None:
-        return int(block.group(1)) + 1
-    return num_layers + 1
-
-
-def count_blocks(model: nn.Module) -> int:
-    """Encoder depth: number of distinct ``blocks.<i>`` indices in ``model``."""
-    indices = set()
-    for name, _ in model.named_parameters():
-        block = _BLOCK_INDEX.search(name)
-        if block is not None:
-            indices.add(int(block.group(1)))
-    return len(indices)
+_ALLOWED_KEYS = frozenset({'layer_decay_rate'})
 
 
 @OPTIM_WRAPPER_CONSTRUCTORS.register_module()
 class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
     """Optimizer wrapper with layer-wise lr decay and no decay on 1-D params.
 
-    With encoder depth ``L`` and rate ``r``, a parameter of layer ``l`` (see
-    :func:`get_layer_id`) gets ``lr = base_lr * r ** (L + 1 - l)``: the
-    head and final norm train at ``base_lr``, block ``i`` at
-    ``base_lr * r ** (L - i)``, the embeddings at ``base_lr * r ** (L + 1)``.
+    The model's backbone says which layer each parameter belongs to through
+    ``get_layer_depth(name, prefix='backbone.') -> (layer, num_layers)``
+    (mmpretrain's protocol, answered by ``MAMPTransformer``). A parameter of
+    layer ``l`` gets ``lr = base_lr * r ** (num_layers - 1 - l)``; for an
+    encoder of depth ``L`` (``num_layers = L + 2``) the head and final norm
+    train at ``base_lr``, block ``i`` at ``base_lr * r ** (L - i)``, the
+    embeddings at ``base_lr * r ** (L + 1)``.
     One-dimensional parameters (biases, norm weights) get weight decay 0,
     all others the optimizer's ``weight_decay``. Frozen parameters
     (``requires_grad=False``) are left out. One param group per
@@ -71,9 +40,7 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
 
     Args:
         optim_wrapper_cfg: Optimizer wrapper config with an ``optimizer``.
-        paramwise_cfg: ``layer_decay_rate`` (float in (0, 1], required) and
-            optionally ``num_layers`` (encoder depth; counted from the
-            ``blocks.<i>`` parameters when left out).
+        paramwise_cfg: ``layer_decay_rate`` (float in (0, 1], required).
     """
 
     def __init__(self, optim_wrapper_cfg: dict, paramwise_cfg: Optional[dict] = None) -> None:
@@ -94,16 +61,20 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
         if self.base_lr is None:
             raise ValueError('LayerDecayOptimWrapperConstructor needs optimizer.lr')
 
-    def _num_layers(self, module: nn.Module) -> int:
-        num_layers = self.paramwise_cfg.get('num_layers')
-        if num_layers is None:
-            num_layers = count_blocks(module)
-        if num_layers < 1:
+    @staticmethod
+    def _layer_depth_of(module: nn.Module) -> Callable[[str], Tuple[int, int]]:
+        """``name -> (layer, num_layers)`` asked of ``module.backbone``.
+
+        Raises:
+            ValueError: the model has no backbone answering ``get_layer_depth``.
+        """
+        get_layer_depth = getattr(getattr(module, 'backbone', None), 'get_layer_depth', None)
+        if get_layer_depth is None:
             raise ValueError(
-                'LayerDecayOptimWrapperConstructor found no parameters named like '
-                "'blocks.<i>.*'; set paramwise_cfg.num_layers to the encoder depth"
+                'LayerDecayOptimWrapperConstructor needs a model whose backbone answers '
+                f'get_layer_depth(name, prefix) (e.g. MAMPTransformer); got {type(module).__name__}'
             )
-        return int(num_layers)
+        return lambda name: get_layer_depth(name, 'backbone.')
 
     def add_params(self, params: List[dict], module: nn.Module, **kwargs) -> None:
         """Append one param group per (layer, decay / no decay) to ``params``.
@@ -112,17 +83,17 @@ class LayerDecayOptimWrapperConstructor(DefaultOptimWrapperConstructor):
             params: Param groups, extended in place.
             module: The whole model.
         """
-        num_layers = self._num_layers(module)
+        layer_depth = self._layer_depth_of(module)
         base_wd = self.base_wd or 0.0
         groups: Dict[Tuple[int, bool], dict] = {}
         for name, param in module.named_parameters():
             if not param.requires_grad:
                 continue
-            layer_id = get_layer_id(name, num_layers)
+            layer_id, num_layers = layer_depth(name)
             decay = param.ndim > 1
             key = (layer_id, decay)
             if key not in groups:
-                scale = self.layer_decay_rate ** (num_layers + 1 - layer_id)
+                scale = self.layer_decay_rate ** (num_layers - 1 - layer_id)
                 groups[key] = dict(
                     params=[],
                     param_names=[],

@@ -1,6 +1,6 @@
 """MAMP skeleton transformer encoder (spec §2)."""
 
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Optional, Tuple
 
 import torch
 import torch.nn.functional as F
@@ -32,6 +32,41 @@ def resize_temporal_embedding(embed: torch.Tensor, num_patches: int) -> torch.Te
     grid = embed.permute(0, 3, 1, 2).float()  # (1, D, TP, 1)
     grid = F.interpolate(grid, size=(num_patches, 1), mode='bicubic', align_corners=False)
     return grid.permute(0, 2, 3, 1).to(embed.dtype)
+
+
+def fit_checkpoint_to_encoder(
+    encoder: 'MAMPTransformer', state_dict: Dict[str, torch.Tensor], prefix: str, *args
+) -> None:
+    """``load_state_dict`` pre-hook: adapt a checkpoint to this encoder, in place.
+
+    A temporal embedding trained on another clip length is resized bicubically
+    (spec: fine-tuning at another T); any other shape mismatch is refused with
+    every mismatching name listed.
+
+    Raises:
+        ValueError: naming the mismatching parameters and both shapes.
+    """
+    temp_key = prefix + 'temp_embed'
+    stored = state_dict.get(temp_key)
+    expected = encoder.temp_embed.shape
+    if stored is not None and stored.shape != expected:
+        if stored.dim() != 4 or stored.shape[0::2] != expected[0::2]:
+            raise ValueError(
+                f'checkpoint {temp_key} has shape {tuple(stored.shape)}, '
+                f'expected (1, TP, 1, {encoder.embed_dims})'
+            )
+        state_dict[temp_key] = resize_temporal_embedding(stored, encoder.num_temporal_patches)
+    mismatched = [
+        f'{prefix}{name}: checkpoint {tuple(state_dict[prefix + name].shape)} '
+        f'vs model {tuple(tensor.shape)}'
+        for name, tensor in encoder.state_dict().items()
+        if prefix + name in state_dict and state_dict[prefix + name].shape != tensor.shape
+    ]
+    if mismatched:
+        raise ValueError(
+            'pre-trained weights do not fit this MAMPTransformer; shape mismatches:\n  '
+            + '\n  '.join(mismatched)
+        )
 
 
 @MODELS.register_module()
@@ -113,6 +148,32 @@ class MAMPTransformer(BaseModule):
         self.norm.apply(init_linear_and_norm)
         if frozen:
             self.requires_grad_(False)
+        self.register_load_state_dict_pre_hook(fit_checkpoint_to_encoder)
+
+    def get_layer_depth(self, param_name: str, prefix: str = '') -> Tuple[int, int]:
+        """Layer of a parameter for layer-wise lr decay (mmpretrain's protocol).
+
+        Embeddings (``joints_embed``, ``pos_embed``, ``temp_embed``) are layer 0,
+        ``blocks.<i>`` is layer ``i + 1``, the final ``norm`` and every parameter
+        outside this encoder (``param_name`` not starting with ``prefix``: heads,
+        a decoder) is the last layer ``depth + 1``.
+
+        Args:
+            param_name: full parameter name, e.g. ``backbone.blocks.3.attn.qkv.weight``.
+            prefix: this encoder's name prefix in the model, e.g. ``'backbone.'``.
+
+        Returns:
+            (layer id, number of layers = depth + 2).
+        """
+        num_layers = len(self.blocks) + 2
+        if not param_name.startswith(prefix):
+            return num_layers - 1, num_layers
+        name = param_name[len(prefix) :]
+        if name.startswith(('joints_embed.', 'pos_embed', 'temp_embed')):
+            return 0, num_layers
+        if name.startswith('blocks.'):
+            return int(name.split('.')[1]) + 1, num_layers
+        return num_layers - 1, num_layers
 
     @property
     def num_tokens(self) -> int:
@@ -197,38 +258,3 @@ class MAMPTransformer(BaseModule):
         n, m = x.shape[:2]
         features = self.forward_tokens(x.flatten(0, 1))
         return features.reshape(n, m, *features.shape[1:]).permute(0, 1, 4, 2, 3)
-
-    def _load_from_state_dict(
-        self,
-        state_dict: Dict[str, torch.Tensor],
-        prefix: str,
-        local_metadata: dict,
-        strict: bool,
-        missing_keys: List[str],
-        unexpected_keys: List[str],
-        error_msgs: List[str],
-    ) -> None:
-        """Resize a temporal embedding of another clip length, refuse other mismatches."""
-        temp_key = prefix + 'temp_embed'
-        stored = state_dict.get(temp_key)
-        if stored is not None and stored.shape != self.temp_embed.shape:
-            if stored.dim() != 4 or stored.shape[0::2] != self.temp_embed.shape[0::2]:
-                raise ValueError(
-                    f'checkpoint {temp_key} has shape {tuple(stored.shape)}, '
-                    f'expected (1, TP, 1, {self.embed_dims})'
-                )
-            state_dict[temp_key] = resize_temporal_embedding(stored, self.num_temporal_patches)
-        mismatched = [
-            f'{prefix}{name}: checkpoint {tuple(state_dict[prefix + name].shape)} '
-            f'vs model {tuple(tensor.shape)}'
-            for name, tensor in self.state_dict().items()
-            if prefix + name in state_dict and state_dict[prefix + name].shape != tensor.shape
-        ]
-        if mismatched:
-            raise ValueError(
-                'pre-trained weights do not fit this MAMPTransformer; shape mismatches:\n  '
-                + '\n  '.join(mismatched)
-            )
-        super()._load_from_state_dict(
-            state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs
-        )

@@ -1,4 +1,4 @@
-"""Motion-aware token masking (paper Sec. 3.2): the one implementation.
+"""Motion-aware token masking (MAMP paper, "motion-aware masking"): the one implementation.
 
 The pipeline transform ``MotionAwareMasking`` (on numpy clips in data
 workers) and the model-side sampler of ``MAMP`` (on batched tensors) both
