@@ -1,4 +1,4 @@
-# MAMP pre-training on NTU-60 cross-subject (spec §5), decoder depth 3, tau 0.80.
+# MAMP pre-training on NTU-60 cross-subject, decoder depth 3, tau 0.80.
 # Effective batch 128 and lr 1e-3 on any GPU count: see
 # _base_/datasets/skeleton_pretrain.py (train_global_batch_size).
 _base_ = [

@@ -1,10 +1,13 @@
 """The real NTU-60 pre-training config: exact model size and one CPU step."""
 
+import pytest
 import torch
 from mmaction.registry import MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
+
+from mmaction_mamp.utils.official_checkpoint import map_official_key
 
 from reference_mamp import make_official_state_dict
 
@@ -13,7 +16,9 @@ def test_ntu60_config_builds_official_model_and_trains_one_step(repo_root):
     cfg = Config.fromfile(str(repo_root / 'configs' / 'mamp_pretrain_ntu60.py'))
     model = MODELS.build(cfg.model)
     official = make_official_state_dict(depth=8, decoder_depth=3)
-    assert sum(p.numel() for p in model.parameters()) == sum(t.numel() for t in official.values())
+    assert sum(p.numel() for p in model.parameters()) == 8_789_004
+    shapes = {name: tuple(t.shape) for name, t in model.state_dict().items()}
+    assert shapes == {map_official_key(k): tuple(t.shape) for k, t in official.items()}
 
     pipeline = [TRANSFORMS.build(t) for t in cfg.train_dataloader.dataset.pipeline]
     gen = torch.Generator().manual_seed(0)
@@ -46,3 +51,24 @@ def test_ntu60_config_builds_official_model_and_trains_one_step(repo_root):
     assert decay[id(model.backbone.blocks[0].attn.qkv.bias)] == 0
     assert decay[id(model.backbone.blocks[0].attn.qkv.weight)] == 0.05
     assert decay[id(model.backbone.pos_embed)] == 0.05
+
+
+@pytest.mark.parametrize(
+    'name,tau,decoder_depth',
+    [
+        ('mamp_pretrain_ntu60_xsub.py', 0.8, 3),
+        ('mamp_pretrain_ntu60_xview.py', 0.8, 3),
+        ('mamp_pretrain_ntu120_xsub.py', 0.75, 5),
+        ('mamp_pretrain_ntu120_xset.py', 0.75, 5),
+        ('mamp_pretrain_pku1_xsub.py', 0.8, 5),
+        ('mamp_pretrain_pku2_xsub.py', 0.8, 5),
+    ],
+)
+def test_pretrain_configs_mask_in_one_place(repo_root, name, tau, decoder_depth):
+    cfg = Config.fromfile(str(repo_root / 'configs' / name))
+    masking = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'MotionAwareMasking']
+    assert masking == [
+        dict(type='MotionAwareMasking', mask_ratio=0.9, tau=tau, temporal_patch_size=4)
+    ]
+    assert 'mask_ratio' not in cfg.model and 'tau' not in cfg.model
+    assert cfg.model.head.decoder_depth == decoder_depth

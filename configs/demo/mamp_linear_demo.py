@@ -6,7 +6,7 @@
 # (after the demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None). tools/demo_linear_probe.py runs all three.
-_base_ = ['../_base_/linear_probe.py']
+_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
 
 clip_len = 64
 max_epochs = 20

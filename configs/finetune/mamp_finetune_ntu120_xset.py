@@ -3,13 +3,10 @@
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_ntu120_xset.py;
 # any other one (e.g. a converted official checkpoint) with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = ['../_base_/finetune.py']
+_base_ = ['../_base_/finetune.py', '../_base_/datasets/ntu120_xset.py']
 
-ann_file = 'data/skeleton/ntu120_3d.pkl'
 model = dict(
     backbone=dict(init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_ntu120_xset/epoch_400.pth')),
     cls_head=dict(num_classes=120),
 )
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xset_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xset_val'))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=24)  # per GPU of the official 4-GPU run

@@ -3,13 +3,10 @@
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_ntu60_xsub.py;
 # any other one (e.g. a converted official checkpoint) with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = ['../_base_/finetune.py']
+_base_ = ['../_base_/finetune.py', '../_base_/datasets/ntu60_xsub.py']
 
-ann_file = 'data/skeleton/ntu60_3d.pkl'
 model = dict(
     backbone=dict(init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_ntu60_xsub/epoch_400.pth')),
     cls_head=dict(num_classes=60),
 )
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=24)  # per GPU of the official 4-GPU run

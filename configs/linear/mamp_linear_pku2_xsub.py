@@ -1,15 +1,11 @@
 # Linear probe of MAMP on PKU-MMD phase II cross-subject.
-# Expected top-1: not restated in the project spec; see the paper (docs/model_zoo.md).
+# Expected top-1: see the paper (docs/model_zoo.md).
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_pku2_xsub.py;
 # any other one (e.g. a converted official checkpoint) with
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = ['../_base_/linear_probe.py']
+_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/pku2_xsub.py']
 
-ann_file = 'data/skeleton/pku2_3d.pkl'
 model = dict(
     backbone=dict(init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_pku2_xsub/epoch_400.pth')),
     cls_head=dict(num_classes=51),
 )
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader

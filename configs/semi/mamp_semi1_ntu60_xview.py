@@ -1,5 +1,5 @@
 # Semi-supervised MAMP on NTU RGB+D 60 cross-view: fine-tune (same recipe) on 1% of the
-# labelled training split. Expected top-1: not restated in the project spec; see the paper
+# labelled training split. Expected top-1: see the paper
 # (docs/model_zoo.md).
 # The subset is a plain random 0.01 fraction (int(N * 0.01) samples, not stratified by
 # class, as the official feeder) drawn with `subset_seed`; the log records its size, seed

@@ -1,4 +1,4 @@
-# Linear-probe recipe (spec §5): SGD momentum 0.9, weight decay 0, lr 0.1, 100 epochs,
+# Linear-probe recipe: SGD momentum 0.9, weight decay 0, lr 0.1, 100 epochs,
 # no warm-up, cosine to 0 updated every iteration, evaluation after every epoch. Only the
 # head trains (the backbone is frozen in _base_/models/mamp_linear.py).
 #

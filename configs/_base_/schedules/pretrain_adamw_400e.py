@@ -1,4 +1,4 @@
-# Official pre-training schedule (spec §5): 400 epochs, AdamW (0.9, 0.95),
+# Official pre-training schedule: 400 epochs, AdamW (0.9, 0.95),
 # weight decay 0.05 except 1-D parameters and biases, lr 1e-3 for a global
 # batch of 128, 20 warm-up epochs from 0, half-cycle cosine to 5e-4, updated
 # every iteration. No AMP officially (tools/train.py --amp turns it on).
