@@ -65,11 +65,11 @@ def test_encoder_matches_reference(official_small, skeletons):
 
 def test_motion_target_matches_reference(skeletons):
     model = build_small_model()
-    expected = reference_motion_target(skeletons)
-    torch.testing.assert_close(model.head.motion_target(skeletons), expected)
+    target = model.head.motion_target(skeletons)
+    torch.testing.assert_close(target, reference_motion_target(skeletons))
     # per-token normalisation: zero mean, unbiased std 1
-    torch.testing.assert_close(expected.mean(-1), torch.zeros(3, 20), atol=1e-5, rtol=0)
-    torch.testing.assert_close(expected.std(-1), torch.ones(3, 20), atol=1e-3, rtol=0)
+    torch.testing.assert_close(target.mean(-1), torch.zeros(3, 20), atol=1e-5, rtol=0)
+    torch.testing.assert_close(target.std(-1), torch.ones(3, 20), atol=1e-3, rtol=0)
 
 
 def test_motion_target_hand_computed():

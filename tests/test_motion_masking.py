@@ -32,10 +32,12 @@ def skeletons() -> torch.Tensor:
 
 def test_token_motion_matches_reference(skeletons):
     expected = reference_token_motion(skeletons, temporal_patch=4)
-    torch.testing.assert_close(token_motion(skeletons, 4, 1), expected)
-    # first temporal patch copies the second
-    grid = expected.reshape(3, 4, 5)
+    motion = token_motion(skeletons, 4, 1)
+    torch.testing.assert_close(motion, expected)
+    # first temporal patch copies the second; the static and the absent person do not move
+    grid = motion.reshape(3, 4, 5)
     torch.testing.assert_close(grid[:, 0], grid[:, 1])
+    assert grid[0].min() > 0 and torch.all(grid[1:] == 0)
 
 
 def test_token_motion_hand_computed():
