@@ -64,7 +64,8 @@ def test_train_crop_lengths_follow_official_rule(monkeypatch):
             assert min(64, valid) <= length <= valid
             assert length >= min(max(int(np.floor(valid * 0.5)), 64), valid)
     # with the ratio pinned the length is exactly the official formula
-    monkeypatch.setattr(np.random, 'rand', lambda: 0.3)  # p = 0.5 + 0.3 * 0.5 = 0.65
+    # (np.random.random is the stream of the official np.random.rand)
+    monkeypatch.setattr(np.random, 'random', lambda: 0.3)  # p = 0.5 + 0.3 * 0.5 = 0.65
     start, end = crop.crop_bounds(250)
     assert end - start == int(np.floor(250 * 0.65)) == 162
 

@@ -9,11 +9,18 @@ Example::
 import argparse
 import os
 import os.path as osp
+import sys
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
+from mmaction_mamp.engine.runs import (
+    WorkDirLocked,
+    configure_data_checks,
+    lock_work_dir,
+    newest_readable_checkpoint,
+)
 from mmaction_mamp.utils import apply_global_batch_size, prepare_cpu_distributed
 
 
@@ -29,6 +36,12 @@ def parse_args() -> argparse.Namespace:
         help='resume from the given checkpoint, or from the latest one in the work dir',
     )
     parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
+    parser.add_argument(
+        '--skip-bad-samples',
+        action='store_true',
+        help='leave out annotations that fail the pre-flight check (listed in the work dir) '
+        'instead of stopping',
+    )
     parser.add_argument('--no-validate', action='store_true', help='skip validation')
     parser.add_argument(
         '--auto-scale-lr', action='store_true', help='scale lr by the actual global batch size'
@@ -89,8 +102,17 @@ def main() -> None:
     world_size = int(os.environ.get('WORLD_SIZE', 1)) if args.launcher != 'none' else 1
     apply_global_batch_size(cfg, world_size)
     prepare_cpu_distributed(cfg, args.launcher)
-    runner = Runner.from_cfg(cfg)
-    runner.train()
+    rank = int(os.environ.get('RANK', 0)) if args.launcher != 'none' else 0
+    try:
+        with lock_work_dir(cfg.work_dir, rank):
+            if args.resume == 'auto':
+                cfg.load_from = newest_readable_checkpoint(cfg.work_dir)
+                cfg.resume = cfg.load_from is not None
+            configure_data_checks(cfg, args.skip_bad_samples)
+            runner = Runner.from_cfg(cfg)
+            runner.train()
+    except WorkDirLocked as exc:
+        sys.exit(f'error: {exc}')
 
 
 if __name__ == '__main__':

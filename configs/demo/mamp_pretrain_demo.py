@@ -37,7 +37,7 @@ train_dataloader = dict(
     num_workers=1,
     persistent_workers=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(
         type='SyntheticSkeletonDataset', split='train', num_per_class=32, pipeline=train_pipeline
     ),

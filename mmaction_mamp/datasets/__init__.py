@@ -1,7 +1,15 @@
-"""Datasets and pipeline transforms."""
+"""Datasets, samplers and pipeline transforms."""
 
 from . import transforms  # noqa: F401
 from .label_subset import LabelFractionPoseDataset
+from .safe_pose_dataset import SafePoseDataset
+from .seeded_samples import SampleKey, SeededSampler
 from .synthetic import SyntheticSkeletonDataset
 
-__all__ = ['LabelFractionPoseDataset', 'SyntheticSkeletonDataset']
+__all__ = [
+    'LabelFractionPoseDataset',
+    'SafePoseDataset',
+    'SampleKey',
+    'SeededSampler',
+    'SyntheticSkeletonDataset',
+]

@@ -4,9 +4,10 @@ import hashlib
 from typing import Callable, Dict, List, Union
 
 import numpy as np
-from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
+
+from .safe_pose_dataset import SafePoseDataset
 
 
 def choose_label_subset(names: List[str], label_fraction: float, seed: int) -> List[int]:
@@ -47,8 +48,8 @@ def subset_fingerprint(names: List[str]) -> str:
 
 
 @DATASETS.register_module()
-class LabelFractionPoseDataset(PoseDataset):
-    """:class:`PoseDataset` restricted to a seeded random fraction of its split.
+class LabelFractionPoseDataset(SafePoseDataset):
+    """:class:`SafePoseDataset` restricted to a seeded random fraction of its split.
 
     The semi-supervised protocol of MAMP fine-tunes on 1% or 10% of the
     labelled training split. The subset is plain random (not stratified by
@@ -58,11 +59,11 @@ class LabelFractionPoseDataset(PoseDataset):
     ``frame_dir`` names so runs can be compared.
 
     Args:
-        ann_file: Annotation pickle (see :class:`PoseDataset`).
+        ann_file: Annotation pickle (see :class:`SafePoseDataset`).
         pipeline: Data transforms.
         label_fraction: Fraction of the split to keep, in (0, 1].
         subset_seed: Seed of the draw. Defaults to 0.
-        **kwargs: Other :class:`PoseDataset` arguments (``split``, ...).
+        **kwargs: Other :class:`SafePoseDataset` arguments (``split``, ...).
     """
 
     def __init__(

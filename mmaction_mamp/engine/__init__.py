@@ -1,3 +1,4 @@
-"""Optimizer-wrapper constructors (the schedules use mmengine's stock schedulers)."""
+"""Optimizer-wrapper constructors (the schedules use mmengine's stock schedulers) and
+long-run safety (atomic checkpoints, resume fallback, work-dir lock, pre-flight settings)."""
 
-from . import optimizers  # noqa: F401
+from . import optimizers, runs  # noqa: F401

@@ -18,7 +18,7 @@ def _write_annotations(path, shuffle_seed=None):
             frame_dir=f'S001C001P{i:03d}R001A{i % NUM_CLASSES + 1:03d}',
             label=i % NUM_CLASSES,
             total_frames=4,
-            keypoint=np.zeros((1, 4, 25, 3), np.float32),
+            keypoint=np.ones((1, 4, 25, 3), np.float32),
         )
         for i in range(NUM_TRAIN + NUM_VAL)
     ]

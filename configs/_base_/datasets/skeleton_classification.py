@@ -3,7 +3,10 @@
 # random 3-axis rotation (theta 0.3). Test: single clip, centre crop 0.95 resized to 120,
 # no rotation (the paper's protocol). Every top-level config sets ann_file and split.
 # Evaluation: mmaction2's AccMetric (top-1, top-5, mean class accuracy).
-dataset_type = 'PoseDataset'
+# SafePoseDataset: PoseDataset pickles read without running code from them, every
+# annotation checked before training, per-sample randomness keyed by SeededSampler
+# (see README, Long runs).
+dataset_type = 'SafePoseDataset'
 
 train_pipeline = [
     dict(type='ValidCropResize', clip_len=120, p_interval=(0.5, 1.0), min_crop_len=64),
@@ -23,7 +26,7 @@ train_dataloader = dict(
     persistent_workers=True,
     pin_memory=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=None, split=None, pipeline=train_pipeline),
 )
 val_dataloader = dict(

@@ -1,7 +1,10 @@
 # Pre-training data: mmaction2 PoseDataset pickles in the official MAMP
 # preprocessing (tools/data, docs/data_preparation.md). Every top-level config
 # sets ann_file and split.
-dataset_type = 'PoseDataset'
+# SafePoseDataset: PoseDataset pickles read without running code from them, every
+# annotation checked before training, per-sample randomness keyed by SeededSampler
+# (see README, Long runs).
+dataset_type = 'SafePoseDataset'
 
 train_pipeline = [
     dict(type='ValidCropResize', clip_len=120, p_interval=(0.5, 1.0), min_crop_len=64),
@@ -24,6 +27,6 @@ train_dataloader = dict(
     persistent_workers=True,
     pin_memory=True,
     drop_last=True,
-    sampler=dict(type='DefaultSampler', shuffle=True),
+    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=None, split=None, pipeline=train_pipeline),
 )

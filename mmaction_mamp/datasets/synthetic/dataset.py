@@ -5,15 +5,19 @@ from typing import Callable, List, Optional, Sequence, Union
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 
+from ..preflight_mixin import PreflightCheckMixin
+from ..seeded_samples import SeededSampleMixin
 from .generator import SPLIT_INDEX, generate_split, resolve_classes
 
 
 @DATASETS.register_module()
-class SyntheticSkeletonDataset(BaseActionDataset):
+class SyntheticSkeletonDataset(PreflightCheckMixin, SeededSampleMixin, BaseActionDataset):
     """Embedded procedurally generated skeleton actions; needs no file.
 
     Samples are generated in memory at start-up (``load_data_list``) and carry the same
     fields as NTU RGB+D ``PoseDataset`` annotations, so the stock skeleton pipeline applies.
+    Like :class:`SafePoseDataset` it is checked on load and reproducible per sample with
+    :class:`SeededSampler`.
 
     Args:
         pipeline: data transforms.
@@ -25,7 +29,8 @@ class SyntheticSkeletonDataset(BaseActionDataset):
         max_frames: longest sequence (frames).
         test_mode: True for validation / test datasets.
         metainfo: extra meta information; ``classes`` is filled in.
-        **kwargs: other ``BaseActionDataset`` arguments (e.g. ``lazy_init``).
+        **kwargs: other ``BaseActionDataset`` and ``PreflightCheckMixin`` arguments
+            (e.g. ``lazy_init``, ``sample_requirements``).
     """
 
     def __init__(

@@ -2,7 +2,8 @@
 
 A thin wrapper: the masks come from :func:`~mmaction_mamp.models.utils.masking.
 motion_aware_mask`, the implementation the model-side sampler uses too. This
-transform only checks the clip, draws the uniform noise and keeps the leading
+transform only checks the clip, draws the uniform noise (from the sample's own
+generator ``results['rng']`` when the dataset gives one) and keeps the leading
 (clip, person) axes.
 """
 
@@ -12,6 +13,7 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 from ...models.utils.masking import motion_aware_mask, num_visible_tokens
+from .random_source import random_source
 from .skeleton_checks import sample_name
 
 
@@ -64,7 +66,7 @@ class MotionAwareMasking(BaseTransform):
             )
         sequences = torch.from_numpy(keypoint).reshape(-1, *keypoint.shape[-3:])
         num_tokens = (frames // self.temporal_patch_size) * (joints // self.spatial_patch_size)
-        noise = np.random.random_sample((sequences.shape[0], num_tokens))
+        noise = random_source(results).random((sequences.shape[0], num_tokens))
         mask = motion_aware_mask(
             sequences,
             self.mask_ratio,

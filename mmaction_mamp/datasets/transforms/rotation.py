@@ -4,6 +4,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from .random_source import random_source
 from .skeleton_checks import checked_keypoint, sample_name
 
 
@@ -38,7 +39,7 @@ class RandomRot3D(BaseTransform):
                 f'sample {sample_name(results)}: rotation needs 3-D joints, got '
                 f'{keypoint.shape[-1]} coordinates'
             )
-        angles = np.random.uniform(-self.theta, self.theta, size=3)
+        angles = random_source(results).uniform(-self.theta, self.theta, size=3)
         rotation = rotation_matrix(angles).astype(keypoint.dtype)
         results['keypoint'] = keypoint @ rotation.T
         return results

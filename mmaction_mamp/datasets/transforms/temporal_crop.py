@@ -6,6 +6,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from .random_source import RandomSource, random_source
 from .skeleton_checks import checked_keypoint, sample_name
 
 
@@ -77,15 +78,24 @@ class ValidCropResize(BaseTransform):
         self.num_joints = num_joints
         self.min_valid_frames = min_valid_frames
 
-    def crop_bounds(self, valid: int) -> Tuple[int, int]:
-        """[start, end) of the crop within the first ``valid`` frames."""
+    def crop_bounds(self, valid: int, rng: RandomSource = np.random) -> Tuple[int, int]:
+        """[start, end) of the crop within the first ``valid`` frames.
+
+        Args:
+            valid: number of valid frames.
+            rng: the sample's generator, or numpy's global state (the official draws).
+        """
         if len(self.p_interval) == 1:
             bias = int((1 - self.p_interval[0]) * valid / 2)
             return bias, valid - bias
         low, high = self.p_interval
-        ratio = np.random.rand() * (high - low) + low
+        ratio = rng.random() * (high - low) + low
         length = min(max(int(np.floor(valid * ratio)), self.min_crop_len), valid)
-        start = np.random.randint(0, valid - length + 1)
+        num_starts = valid - length + 1
+        if isinstance(rng, np.random.Generator):
+            start = int(rng.integers(num_starts))
+        else:
+            start = rng.randint(0, num_starts)
         return start, start + length
 
     def transform(self, results: dict) -> dict:
@@ -96,7 +106,7 @@ class ValidCropResize(BaseTransform):
                 f'sample {sample_name(results)}: {valid} valid (non-zero) frames, fewer than '
                 f'the {self.min_valid_frames} a token needs'
             )
-        start, end = self.crop_bounds(valid)
+        start, end = self.crop_bounds(valid, random_source(results))
         results['keypoint'] = resize_frames(keypoint[:, start:end], self.clip_len).astype(
             np.float32
         )

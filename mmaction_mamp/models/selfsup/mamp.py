@@ -7,6 +7,7 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import BaseModel
 
+from ...datasets.seeded_samples import batch_generator
 from ..utils.masking import motion_aware_mask
 
 
@@ -19,7 +20,10 @@ class MAMP(BaseModel):
     ``PackActionInputs(algorithm_keys=('mask',))``, the configs' choice), or
     the model samples them itself when it is given ``mask_ratio`` and ``tau``.
     Both samplers call the same ``motion_aware_mask``; configuring both (or
-    neither) is an error, so the two can never silently disagree.
+    neither) is an error, so the two can never silently disagree. The model's
+    own sampler draws from a generator seeded by the samples' ``sample_seed``
+    metainfo when they carry one (``SeededSampler``), so its masks too depend
+    only on (seed, epoch, sample index).
 
     Args:
         backbone: config of the encoder (``MAMPTransformer``).
@@ -56,10 +60,27 @@ class MAMP(BaseModel):
         """Whether the model samples masks itself (``mask_ratio`` and ``tau`` given)."""
         return self.mask_ratio is not None
 
-    def sample_masks(self, x: torch.Tensor) -> torch.Tensor:
+    @staticmethod
+    def mask_generator(
+        data_samples: Optional[SampleList], device: torch.device
+    ) -> Optional[torch.Generator]:
+        """Generator seeded by the batch's ``sample_seed`` values, or None (global state).
+
+        ``SeededSampler`` datasets put a ``sample_seed`` derived from (seed, epoch,
+        index) into every data sample, so the model's masks are reproducible too.
+        """
+        seeds = [s.metainfo.get('sample_seed') for s in data_samples or []]
+        if not seeds or None in seeds:
+            return None
+        return batch_generator(seeds, device)
+
+    def sample_masks(
+        self, x: torch.Tensor, data_samples: Optional[SampleList] = None
+    ) -> torch.Tensor:
         """Model-side motion-aware masks, (B', T, V, C) -> (B', L) bool."""
         num_tokens = self.backbone.num_tokens
-        noise = torch.rand(x.shape[0], num_tokens, device=x.device)
+        generator = self.mask_generator(data_samples, x.device)
+        noise = torch.rand(x.shape[0], num_tokens, device=x.device, generator=generator)
         return motion_aware_mask(
             x,
             self.mask_ratio,
@@ -90,7 +111,7 @@ class MAMP(BaseModel):
                     f'(mask_ratio={self.mask_ratio}, tau={self.tau}); mask in one place: '
                     'drop MotionAwareMasking from the pipeline or mask_ratio/tau from the model'
                 )
-            return self.sample_masks(x)
+            return self.sample_masks(x, data_samples)
         if not given or len(given) != len(data_samples):
             raise ValueError(
                 f'{len(given)} of {len(data_samples or [])} data samples carry a mask; add '

@@ -1,0 +1,90 @@
+"""Reading annotation pickles without letting them run code.
+
+``pickle.load`` calls whatever global a file names, so a downloaded
+annotation file with a ``__reduce__`` payload runs it. Annotation files only
+need builtin containers and scalars plus numpy arrays, dtypes and scalars;
+:func:`load_annotation_pickle` accepts exactly those and refuses any other
+global, naming the file and the global, before anything is called.
+"""
+
+from __future__ import annotations
+
+import pickle
+from pathlib import Path
+from typing import Any, Union
+
+ALLOWED_GLOBALS = frozenset(
+    {
+        ('builtins', name)
+        for name in (
+            'bool', 'bytearray', 'bytes', 'complex', 'dict', 'float', 'frozenset', 'int',
+            'list', 'set', 'slice', 'str', 'tuple',
+        )
+    }
+    | {('collections', 'OrderedDict')}
+    | {('_codecs', 'encode')}  # how protocol 2 pickles bytes (e.g. inside numpy arrays)
+    | {
+        (f'{package}.{module}', name)
+        for package in ('numpy.core', 'numpy._core')
+        for module, name in (
+            ('multiarray', '_reconstruct'),
+            ('multiarray', 'scalar'),
+            ('numeric', '_frombuffer'),
+        )
+    }
+    | {('numpy', 'ndarray'), ('numpy', 'dtype')}
+)  # fmt: skip
+
+
+class RefusedPickleGlobal(pickle.UnpicklingError):
+    """An annotation pickle names a global outside :data:`ALLOWED_GLOBALS`."""
+
+
+class AnnotationUnpickler(pickle.Unpickler):
+    """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes)."""
+
+    def __init__(self, file, source: str) -> None:
+        super().__init__(file)
+        self.source = source
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) in ALLOWED_GLOBALS or _is_numpy_dtype_class(module, name):
+            return super().find_class(module, name)
+        raise RefusedPickleGlobal(
+            f'{self.source}: refused to load global "{module}.{name}"; annotation pickles may '
+            'only hold builtin containers/scalars and numpy arrays, dtypes and scalars. If you '
+            'trust this file, set allow_unsafe_pickle=True on the dataset (runs any code in it)'
+        )
+
+
+def _is_numpy_dtype_class(module: str, name: str) -> bool:
+    """numpy >= 1.25 pickles some dtypes through their classes in ``numpy.dtypes``."""
+    return module == 'numpy.dtypes' and name.endswith('DType') and name.isidentifier()
+
+
+def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = False) -> Any:
+    """Unpickle an annotation file, refusing code unless ``allow_unsafe_pickle``.
+
+    Args:
+        path: local pickle file.
+        allow_unsafe_pickle: use plain ``pickle.load`` (only for files you trust:
+            any code in them runs).
+
+    Raises:
+        FileNotFoundError: the file does not exist.
+        RefusedPickleGlobal: the file names a global outside the allow-list.
+        ValueError: the file is empty, truncated or not a pickle (file named).
+    """
+    path = str(path)
+    with open(path, 'rb') as stream:
+        try:
+            if allow_unsafe_pickle:
+                return pickle.load(stream)
+            return AnnotationUnpickler(stream, path).load()
+        except RefusedPickleGlobal:
+            raise
+        except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as exc:
+            raise ValueError(
+                f'{path}: not a readable annotation pickle (empty, truncated or corrupt): '
+                f'{type(exc).__name__}: {exc}'
+            ) from exc
