@@ -15,7 +15,8 @@ from typing import Any, Union
 
 ALLOWED_GLOBALS = frozenset(
     {
-        ('builtins', name)
+        (module, name)
+        for module in ('builtins', '__builtin__')  # __builtin__: protocol 0-2 pickles
         for name in (
             'bool', 'bytearray', 'bytes', 'complex', 'dict', 'float', 'frozenset', 'int',
             'list', 'set', 'slice', 'str', 'tuple',

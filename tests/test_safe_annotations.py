@@ -1,0 +1,256 @@
+"""Safe annotation loading, clear errors and the pre-flight check of SafePoseDataset."""
+
+import os
+import pickle
+from pathlib import Path
+
+import mmengine
+import numpy as np
+import pytest
+from mmaction.registry import DATASETS
+
+from mmaction_mamp.datasets import SafePoseDataset
+from mmaction_mamp.datasets.safe_pickle import RefusedPickleGlobal, load_annotation_pickle
+from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
+from mmaction_mamp.datasets.synthetic_skeleton import dump_pose_pickle
+
+REQUIREMENTS = dict(num_joints=25, num_coords=3, min_valid_frames=4, num_classes=10)
+
+
+class Payload:
+    """Pickles as a call that creates a marker file (a stand-in for malicious code)."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self):
+        return (Path.touch, (self.marker,))
+
+
+def clip(frames: int = 20, persons: int = 1, joints: int = 25, value: float = 1.0) -> np.ndarray:
+    keypoint = np.random.default_rng(frames).normal(size=(persons, frames, joints, 3)) + value
+    return keypoint.astype(np.float32)
+
+
+def write_annotations(path: Path, annotations: list, splits: dict = None) -> str:
+    names = [a['frame_dir'] for a in annotations]
+    content = dict(split=splits or dict(train=names), annotations=annotations)
+    path.write_bytes(pickle.dumps(content))
+    return str(path)
+
+
+def annotation(name: str, label: int = 0, **kwargs) -> dict:
+    keypoint = clip(**kwargs)
+    return dict(frame_dir=name, label=label, total_frames=keypoint.shape[1], keypoint=keypoint)
+
+
+def build(ann_file: str, split: str = 'train', **kwargs) -> SafePoseDataset:
+    kwargs.setdefault('sample_requirements', REQUIREMENTS)
+    return SafePoseDataset(ann_file=ann_file, pipeline=[], split=split, **kwargs)
+
+
+# --- safe loading ----------------------------------------------------------------------------
+
+
+def test_pickle_payload_never_runs(tmp_path):
+    marker = tmp_path / 'payload_ran'
+    ann_file = write_annotations(tmp_path / 'evil.pkl', [annotation('a')], dict(train=['a']))
+    content = pickle.loads(Path(ann_file).read_bytes())
+    content['annotations'][0]['label'] = Payload(marker)
+    Path(ann_file).write_bytes(pickle.dumps(content))
+    with pytest.raises(RefusedPickleGlobal) as error:
+        build(ann_file)
+    assert str(error.value).startswith(f'{ann_file}: refused to load global "pathlib.Path"')
+    assert not marker.exists()
+    # the stock PoseDataset stays available (and would run it): an explicit choice
+    assert DATASETS.get('PoseDataset') is not None
+
+
+def test_unsafe_pickle_needs_explicit_opt_in(tmp_path):
+    marker = tmp_path / 'trusted_code_ran'
+    path = tmp_path / 'trusted.pkl'
+    path.write_bytes(pickle.dumps([Payload(marker)]))
+    with pytest.raises(RefusedPickleGlobal):
+        load_annotation_pickle(path)
+    assert not marker.exists()
+    load_annotation_pickle(path, allow_unsafe_pickle=True)
+    assert marker.exists()
+
+
+@pytest.mark.parametrize('protocol', [2, 4, 5])
+def test_valid_pickles_load(tmp_path, protocol):
+    content = dict(
+        split=dict(train=['a']),
+        annotations=[
+            dict(
+                frame_dir='a',
+                label=np.int64(3),
+                total_frames=5,
+                keypoint=np.arange(375, dtype=np.float32).reshape(1, 5, 25, 3),
+                score=np.float16(0.5),
+                extra=(1, 2.0, None, True, {'x'}, frozenset({1}), b'raw', bytearray(b'ba')),
+            )
+        ],
+    )
+    path = tmp_path / f'p{protocol}.pkl'
+    path.write_bytes(pickle.dumps(content, protocol=protocol))
+    loaded = load_annotation_pickle(path)
+    item = loaded['annotations'][0]
+    assert item['label'] == 3 and isinstance(item['label'], np.int64)
+    np.testing.assert_array_equal(item['keypoint'], content['annotations'][0]['keypoint'])
+    assert item['extra'] == content['annotations'][0]['extra']
+
+
+def test_project_and_mmengine_pickles_load(tmp_path):
+    ours = tmp_path / 'ours.pkl'
+    data = dump_pose_pickle(ours, num_train_per_class=2, num_val_per_class=1)
+    dataset = build(str(ours), split='val')
+    assert len(dataset) == 10
+    np.testing.assert_array_equal(
+        dataset.get_data_info(0)['keypoint'], data['annotations'][20]['keypoint']
+    )
+    theirs = tmp_path / 'mmengine.pkl'
+    mmengine.dump(dict(split=dict(train=['a']), annotations=[annotation('a')]), str(theirs))
+    assert len(build(str(theirs))) == 1
+
+
+# --- clear errors ----------------------------------------------------------------------------
+
+
+def test_missing_split_lists_the_splits_present(tmp_path):
+    ann_file = write_annotations(
+        tmp_path / 'a.pkl', [annotation('a')], dict(xsub_train=['a'], xsub_val=[])
+    )
+    with pytest.raises(ValueError) as error:
+        build(ann_file, split='xview_train')
+    assert str(error.value) == (
+        f"{ann_file}: split 'xview_train' not found; splits present: ['xsub_train', 'xsub_val']"
+    )
+
+
+def test_empty_annotation_list(tmp_path):
+    ann_file = write_annotations(tmp_path / 'empty.pkl', [], dict(train=[]))
+    with pytest.raises(ValueError, match=f'^{ann_file}: the annotation list is empty$'):
+        build(ann_file)
+    ann_file = write_annotations(tmp_path / 'empty_split.pkl', [annotation('a')], dict(train=[]))
+    with pytest.raises(ValueError, match=r"split 'train' is empty \(0 names listed\)"):
+        build(ann_file)
+
+
+@pytest.mark.parametrize('content', [b'', b'garbage that is not a pickle', 'truncated'])
+def test_unreadable_pickle_names_the_file(tmp_path, content):
+    path = tmp_path / 'broken.pkl'
+    if content == 'truncated':
+        content = pickle.dumps(dict(split=dict(train=['a']), annotations=[annotation('a')]))
+        content = content[: len(content) // 2]
+    path.write_bytes(content)
+    with pytest.raises(ValueError) as error:
+        build(str(path))
+    message = str(error.value)
+    assert message.startswith(f'{path}: not a readable annotation pickle (empty, truncated or')
+
+
+def test_missing_annotation_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='annotation file .*nowhere.pkl does not exist'):
+        build(str(tmp_path / 'nowhere.pkl'))
+
+
+def test_label_out_of_range_names_sample_and_class_count(tmp_path):
+    ann_file = write_annotations(tmp_path / 'a.pkl', [annotation('ok', 9), annotation('big', 10)])
+    with pytest.raises(ValueError) as error:
+        build(ann_file)
+    assert str(error.value).splitlines()[:2] == [
+        f"1 bad sample(s) in {ann_file} (split 'train'):",
+        '  big: label 10 out of range for 10 classes',
+    ]
+
+
+# --- pre-flight check ------------------------------------------------------------------------
+
+
+def bad_annotations() -> list:
+    nan = annotation('nan_clip')
+    nan['keypoint'][0, 7, 3, 1] = np.nan
+    inf = annotation('inf_clip')
+    inf['keypoint'][0, 2:4, 0, 0] = np.inf
+    short = annotation('short_clip')
+    short['keypoint'][:, 3:] = 0  # 3 valid frames < 4
+    flat = annotation('flat_clip')
+    flat['keypoint'] = flat['keypoint'][0]
+    return [
+        nan,
+        annotation('ok_1'),
+        inf,
+        short,
+        annotation('joints_clip', joints=17),
+        flat,
+        annotation('two_person_ok', persons=2),
+        dict(frame_dir='no_keypoint', label=0),
+    ]
+
+
+EXPECTED_REASONS = [
+    ('nan_clip', 'non-finite coordinates in 1 frame(s), first frame 7'),
+    ('inf_clip', 'non-finite coordinates in 2 frame(s), first frame 2'),
+    ('short_clip', '3 valid (non-zero) frame(s), fewer than the 4 one token needs'),
+    ('joints_clip', '17 joints, the model expects 25'),
+    ('flat_clip', 'keypoint must be (M, T, V, C), got shape (20, 25, 3)'),
+    ('no_keypoint', 'no "keypoint" array'),
+]
+
+
+def test_find_bad_samples_lists_every_bad_clip_with_reason():
+    found = find_bad_samples(bad_annotations(), SampleRequirements(**REQUIREMENTS))
+    assert [(b.name, b.reason) for b in found] == EXPECTED_REASONS
+    assert [b.position for b in found] == [0, 2, 3, 4, 5, 7]
+
+
+def test_vectorised_check_matches_a_per_clip_check():
+    rng = np.random.default_rng(0)
+    data_list = []
+    for i in range(300):
+        keypoint = rng.normal(size=(int(rng.integers(1, 3)), int(rng.integers(1, 40)), 25, 3))
+        keypoint[:, rng.integers(0, keypoint.shape[1]) :] *= rng.integers(0, 2)  # zero tails
+        if rng.random() < 0.1:
+            keypoint[tuple(rng.integers(0, s) for s in keypoint.shape)] = np.nan
+        data_list.append(dict(frame_dir=f'c{i}', keypoint=keypoint.astype(np.float32)))
+
+    def per_clip(keypoint):
+        if not np.isfinite(keypoint).all():
+            return 'non-finite'
+        if np.count_nonzero(keypoint.sum(axis=(0, 2, 3)) != 0) < 4:
+            return 'few'
+        return None
+
+    expected = {f'c{i}': per_clip(a['keypoint']) for i, a in enumerate(data_list)}
+    requirements = SampleRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
+    found = {b.name: b.reason for b in find_bad_samples(data_list, requirements, num_threads=2)}
+    assert set(found) == {name for name, reason in expected.items() if reason}
+    for name, reason in found.items():
+        category = 'non-finite' if reason.startswith('non-finite') else 'few'
+        assert category == expected[name]
+    assert any(r == 'non-finite' for r in expected.values())
+    assert any(r == 'few' for r in expected.values())
+
+
+def test_preflight_stops_with_every_bad_clip(tmp_path):
+    ann_file = write_annotations(tmp_path / 'a.pkl', bad_annotations())
+    with pytest.raises(ValueError) as error:
+        build(ann_file)
+    lines = str(error.value).splitlines()
+    assert lines[0] == f"6 bad sample(s) in {ann_file} (split 'train'):"
+    assert lines[1:7] == [f'  {name}: {reason}' for name, reason in EXPECTED_REASONS]
+    assert '--skip-bad-samples' in lines[-1]
+
+
+def test_skip_mode_writes_the_list_and_keeps_the_rest(tmp_path):
+    ann_file = write_annotations(tmp_path / 'a.pkl', bad_annotations())
+    report = tmp_path / 'work' / 'bad_samples_train_dataloader.tsv'
+    dataset = build(ann_file, skip_bad_samples=True, bad_sample_file=str(report))
+    assert [dataset.get_data_info(i)['frame_dir'] for i in range(len(dataset))] == [
+        'ok_1',
+        'two_person_ok',
+    ]
+    assert report.read_text().splitlines() == [f'{n}\t{r}' for n, r in EXPECTED_REASONS]
+    assert not [p for p in report.parent.iterdir() if p.name.endswith('.tmp')]
+    os.remove(report)
