@@ -14,6 +14,7 @@ from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
+from mmaction_mamp.engine.runs import configure_data_checks
 from mmaction_mamp.utils import prepare_cpu_distributed
 
 
@@ -63,6 +64,7 @@ def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     prepare_cpu_distributed(cfg, args.launcher)
+    configure_data_checks(cfg)
     runner = Runner.from_cfg(cfg)
     runner.test()
 
