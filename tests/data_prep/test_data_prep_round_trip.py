@@ -31,7 +31,7 @@ def test_converted_fixture_trains_one_iteration(tmp_path):
 
     cfg = Config.fromfile(str(CONFIG))
     loader = cfg.train_dataloader
-    assert loader.dataset.type == 'PoseDataset' and loader.dataset.split == 'xsub_train'
+    assert loader.dataset.type == 'SafePoseDataset' and loader.dataset.split == 'xsub_train'
     loader.dataset.ann_file = str(ann_file)
     loader.update(batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False)
     cfg.train_cfg.max_epochs = 1  # 2 samples, batch 2: exactly one iteration
