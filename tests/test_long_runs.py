@@ -100,6 +100,8 @@ def test_model_mask_sampler_is_seeded_by_the_samples():
             decoder_num_heads=2,
             num_frames=16,
         ),
+        mask_ratio=0.9,
+        tau=0.8,
     )
     x = torch.randn(4, 16, 25, 3)  # 2 samples x 2 persons
 

@@ -17,22 +17,29 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from mmaction_mamp.datasets.synthetic_skeleton import dump_pose_pickle
+from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
 
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
 DEMO = REPO / 'configs/demo/mamp_pretrain_demo.py'
 EPOCHS = 4
-TINY = [
+SCHEDULE = [
     f'train_cfg.max_epochs={EPOCHS}',
-    f'param_scheduler.0.end={EPOCHS}',
-    'param_scheduler.0.warmup_length=1',
-    'train_dataloader.dataset.num_per_class=8',  # 80 clips, batch 32: 2 iterations per epoch
+    'param_scheduler.0.end=1',  # 1 warm-up epoch
+    'param_scheduler.1.begin=1',
+    f'param_scheduler.1.end={EPOCHS}',
+]
+SMALL_MODEL_AND_LOGS = [
     'model.backbone.depth=2',
     'default_hooks.logger.interval=1',
     'default_hooks.checkpoint.interval=1',
     'log_processor.window_size=1',  # log each iteration's own loss
+]
+TINY = [
+    *SCHEDULE,
+    'train_dataloader.dataset.num_per_class=8',  # 80 clips, batch 32: 2 iterations per epoch
+    *SMALL_MODEL_AND_LOGS,
 ]
 
 
@@ -130,7 +137,7 @@ def test_killed_run_resumes_with_identical_losses(tmp_path):
 
 
 def test_dataloader_workers_die_with_a_killed_main_process(tmp_path):
-    options = [*TINY, 'train_cfg.max_epochs=50', 'param_scheduler.0.end=50']
+    options = [*TINY, 'train_cfg.max_epochs=50', 'param_scheduler.1.end=50']
     proc = start(train_command(DEMO, tmp_path, *options, *workers(2, True)))
     try:
         wait_for(lambda: 1 in losses_by_iteration(tmp_path), 'the first iteration')
@@ -163,7 +170,7 @@ def two_bad_clips(tmp_path_factory) -> Path:
     """A config training on a pickle of 40 clips of which clip 37 has a NaN, clip 12 no motion."""
     root = tmp_path_factory.mktemp('bad_data')
     ann_file = root / 'ann.pkl'
-    data = dump_pose_pickle(ann_file, num_train_per_class=4, num_val_per_class=1)
+    data = dump_synthetic_pose_pickle(ann_file, num_train_per_class=4, num_val_per_class=1)
     data['annotations'][37]['keypoint'][0, 5, 3, 0] = np.nan
     data['annotations'][12]['keypoint'][:] = 0
     ann_file.write_bytes(pickle.dumps(data))
@@ -177,7 +184,8 @@ def two_bad_clips(tmp_path_factory) -> Path:
 
 
 def test_preflight_lists_both_bad_clips_before_any_iteration(two_bad_clips, tmp_path):
-    proc = run(train_command(two_bad_clips, tmp_path, *TINY[4:]), expect_ok=False)
+    options = [*SCHEDULE, *SMALL_MODEL_AND_LOGS]
+    proc = run(train_command(two_bad_clips, tmp_path, *options), expect_ok=False)
     output = proc.stdout + proc.stderr
     ann_file = two_bad_clips.parent / 'ann.pkl'
     assert f"2 bad sample(s) in {ann_file} (split 'train'):" in output
@@ -187,12 +195,7 @@ def test_preflight_lists_both_bad_clips_before_any_iteration(two_bad_clips, tmp_
 
 
 def test_skip_mode_trains_on_the_rest(two_bad_clips, tmp_path):
-    options = [
-        'train_cfg.max_epochs=1',
-        'param_scheduler.0.end=1',
-        'param_scheduler.0.warmup_length=0',
-        *TINY[4:],
-    ]
+    options = [*SCHEDULE, *SMALL_MODEL_AND_LOGS, 'train_cfg.max_epochs=1']
     proc = run([*train_command(two_bad_clips, tmp_path, *options), '--skip-bad-samples'])
     output = proc.stdout + proc.stderr
     assert 'Skip mode: training without 2 bad sample(s), listed in' in output

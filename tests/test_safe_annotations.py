@@ -12,7 +12,7 @@ from mmaction.registry import DATASETS
 from mmaction_mamp.datasets import SafePoseDataset
 from mmaction_mamp.datasets.safe_pickle import RefusedPickleGlobal, load_annotation_pickle
 from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
-from mmaction_mamp.datasets.synthetic_skeleton import dump_pose_pickle
+from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
 
 REQUIREMENTS = dict(num_joints=25, num_coords=3, min_valid_frames=4, num_classes=10)
 
@@ -103,7 +103,7 @@ def test_valid_pickles_load(tmp_path, protocol):
 
 def test_project_and_mmengine_pickles_load(tmp_path):
     ours = tmp_path / 'ours.pkl'
-    data = dump_pose_pickle(ours, num_train_per_class=2, num_val_per_class=1)
+    data = dump_synthetic_pose_pickle(ours, num_train_per_class=2, num_val_per_class=1)
     dataset = build(str(ours), split='val')
     assert len(dataset) == 10
     np.testing.assert_array_equal(
