@@ -4,12 +4,13 @@ from . import transforms  # noqa: F401
 from .label_subset import LabelFractionPoseDataset
 from .safe_pose_dataset import SafePoseDataset
 from .seeded_samples import SampleKey, SeededSampler
-from .synthetic import SyntheticSkeletonDataset
+from .synthetic import SyntheticPose2DDataset, SyntheticSkeletonDataset
 
 __all__ = [
     'LabelFractionPoseDataset',
     'SafePoseDataset',
     'SampleKey',
     'SeededSampler',
+    'SyntheticPose2DDataset',
     'SyntheticSkeletonDataset',
 ]

@@ -1,6 +1,6 @@
 """Generate labelled synthetic skeleton sequences as mmaction2 ``PoseDataset`` annotations."""
 
-from typing import List, Optional, Sequence
+from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -35,6 +35,32 @@ def resolve_classes(classes: Optional[Sequence[str]]) -> tuple:
     return tuple(classes)
 
 
+def simulate_camera_joints(
+    name: str, num_per_class: int, seed: int, min_frames: int, max_frames: int
+) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Simulate the samples of one class in camera coordinates, before any centring.
+
+    The class draws from its own generator seeded by (seed, class id), so a class's samples
+    do not depend on which other classes are requested.
+
+    Args:
+        name: class name from ``CLASS_NAMES``.
+        num_per_class: samples N.
+        seed: non-negative seed; the same seed gives bit-identical arrays.
+        min_frames: shortest sequence (frames at 30 fps).
+        max_frames: longest sequence.
+
+    Returns:
+        lengths (N,) frame counts, joints (2, N, T_max, 25, 3) in metres with sensor noise
+        (sample i is valid for its first ``lengths[i]`` frames), and persons (N,) recorded
+        person counts (1 or 2; person 0 is the actor).
+    """
+    rng = np.random.default_rng([seed, CLASS_NAMES.index(name)])
+    lengths = rng.integers(min_frames, max_frames + 1, num_per_class)
+    joints = add_sensor_noise(rng, simulate_class(rng, name, lengths))
+    return lengths, joints, person_counts(rng, num_per_class, name)
+
+
 def generate_synthetic_skeletons(
     num_per_class: int,
     seed: int,
@@ -45,8 +71,7 @@ def generate_synthetic_skeletons(
 ) -> List[dict]:
     """Generate labelled skeleton sequences as mmaction2 ``PoseDataset`` annotations.
 
-    Each class draws from its own generator seeded by (seed, class id), so a class's samples
-    do not depend on which other classes are requested.
+    Every class comes from ``simulate_camera_joints``, centred as in the NTU preprocessing.
 
     Args:
         num_per_class: samples per class.
@@ -63,10 +88,9 @@ def generate_synthetic_skeletons(
     """
     annotations = []
     for label, name in enumerate(resolve_classes(classes)):
-        rng = np.random.default_rng([seed, CLASS_NAMES.index(name)])
-        lengths = rng.integers(min_frames, max_frames + 1, num_per_class)
-        joints = add_sensor_noise(rng, simulate_class(rng, name, lengths))
-        persons = person_counts(rng, num_per_class, name)
+        lengths, joints, persons = simulate_camera_joints(
+            name, num_per_class, seed, min_frames, max_frames
+        )
         for i in range(num_per_class):
             annotations.append(
                 dict(

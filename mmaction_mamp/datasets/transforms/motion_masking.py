@@ -7,6 +7,8 @@ generator ``results['rng']`` when the dataset gives one) and keeps the leading
 (clip, person) axes.
 """
 
+from typing import Optional
+
 import numpy as np
 import torch
 from mmaction.registry import TRANSFORMS
@@ -35,6 +37,8 @@ class MotionAwareMasking(BaseTransform):
             uniform random masking.
         temporal_patch_size: frames per token u.
         spatial_patch_size: joints per token p.
+        motion_channels: leading channels the token motion is measured on, e.g. 2 for
+            (x, y, score) input so the detector score does not steer the mask; None: all.
     """
 
     def __init__(
@@ -43,12 +47,16 @@ class MotionAwareMasking(BaseTransform):
         tau: float = 0.8,
         temporal_patch_size: int = 4,
         spatial_patch_size: int = 1,
+        motion_channels: Optional[int] = None,
     ) -> None:
         num_visible_tokens(1, mask_ratio)  # validates the ratio
         self.mask_ratio = mask_ratio
         self.tau = tau
         self.temporal_patch_size = temporal_patch_size
         self.spatial_patch_size = spatial_patch_size
+        if motion_channels is not None and motion_channels < 1:
+            raise ValueError(f'motion_channels must be >= 1 or None, got {motion_channels}')
+        self.motion_channels = motion_channels
 
     def transform(self, results: dict) -> dict:
         keypoint = np.asarray(results['keypoint'], dtype=np.float32)
@@ -64,7 +72,13 @@ class MotionAwareMasking(BaseTransform):
                 f'at least two temporal patches of {self.temporal_patch_size} frames x '
                 f'{self.spatial_patch_size} joints; crop/resize it first (ValidCropResize)'
             )
-        sequences = torch.from_numpy(keypoint).reshape(-1, *keypoint.shape[-3:])
+        if self.motion_channels is not None and self.motion_channels > keypoint.shape[-1]:
+            raise ValueError(
+                f'sample {sample_name(results)}: motion_channels={self.motion_channels} but '
+                f'keypoint {keypoint.shape} has {keypoint.shape[-1]} channels'
+            )
+        coordinates = keypoint[..., : self.motion_channels]
+        sequences = torch.from_numpy(coordinates).reshape(-1, *coordinates.shape[-3:])
         num_tokens = (frames // self.temporal_patch_size) * (joints // self.spatial_patch_size)
         noise = random_source(results).random((sequences.shape[0], num_tokens))
         mask = motion_aware_mask(
@@ -82,5 +96,6 @@ class MotionAwareMasking(BaseTransform):
         return (
             f'{self.__class__.__name__}(mask_ratio={self.mask_ratio}, tau={self.tau}, '
             f'temporal_patch_size={self.temporal_patch_size}, '
-            f'spatial_patch_size={self.spatial_patch_size})'
+            f'spatial_patch_size={self.spatial_patch_size}, '
+            f'motion_channels={self.motion_channels})'
         )

@@ -37,7 +37,7 @@ class RandomRot3D(BaseTransform):
         if keypoint.shape[-1] != 3:
             raise ValueError(
                 f'sample {sample_name(results)}: rotation needs 3-D joints, got '
-                f'{keypoint.shape[-1]} coordinates'
+                f'{keypoint.shape[-1]} coordinates (2-D poses: RandomFlipRotateScale2D)'
             )
         angles = random_source(results).uniform(-self.theta, self.theta, size=3)
         rotation = rotation_matrix(angles).astype(keypoint.dtype)

@@ -32,6 +32,8 @@ class MAMP(BaseModel):
             None (default) when the pipeline provides them.
         tau: motion-aware temperature when the model samples masks
             (<= 0: uniform random masking); None with ``mask_ratio``.
+        motion_channels: leading input channels the model's masks measure motion on
+            (2 for (x, y, score) input); None: all.
         data_preprocessor: defaults to mmaction2's ``ActionDataPreprocessor``
             (stacks the batch, casts to float32).
     """
@@ -42,6 +44,7 @@ class MAMP(BaseModel):
         head: dict,
         mask_ratio: Optional[float] = None,
         tau: Optional[float] = None,
+        motion_channels: Optional[int] = None,
         data_preprocessor: Optional[dict] = None,
         init_cfg: Optional[dict] = None,
     ) -> None:
@@ -54,6 +57,7 @@ class MAMP(BaseModel):
             raise ValueError('give the model both mask_ratio and tau, or neither')
         self.mask_ratio = mask_ratio
         self.tau = tau
+        self.motion_channels = motion_channels
 
     @property
     def samples_masks(self) -> bool:
@@ -82,7 +86,7 @@ class MAMP(BaseModel):
         generator = self.mask_generator(data_samples, x.device)
         noise = torch.rand(x.shape[0], num_tokens, device=x.device, generator=generator)
         return motion_aware_mask(
-            x,
+            x[..., : self.motion_channels],
             self.mask_ratio,
             self.tau,
             self.backbone.temporal_patch_size,
