@@ -3,6 +3,7 @@
 One command, CPU only, no download::
 
     python tools/demo_linear_probe.py   # about 17 minutes on 2 CPU cores
+    python tools/demo_linear_probe.py --pose-2d   # the same on 2-D COCO-17 keypoints
 
 1. pre-trains with ``configs/demo/mamp_pretrain_demo.py`` (skipped with
    ``--pretrained CKPT``); about 2000 iterations (200 epochs of the demo data)
@@ -29,6 +30,8 @@ from mmaction_mamp.utils import apply_global_batch_size
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PRETRAIN_CONFIG = osp.join(REPO, 'configs', 'demo', 'mamp_pretrain_demo.py')
 LINEAR_CONFIG = osp.join(REPO, 'configs', 'demo', 'mamp_linear_demo.py')
+PRETRAIN_CONFIG_2D = osp.join(REPO, 'configs', 'demo', 'mamp_pretrain_demo_2d.py')
+LINEAR_CONFIG_2D = osp.join(REPO, 'configs', 'demo', 'mamp_linear_demo_2d.py')
 
 
 def parse_args() -> argparse.Namespace:
@@ -44,6 +47,11 @@ def parse_args() -> argparse.Namespace:
         help='pre-training epochs (default 200, about 12 minutes on 2 cores; the quick-start '
         "demo config's 30 epochs show the loss falling but are too short to beat a random "
         'encoder); the cosine schedule follows',
+    )
+    parser.add_argument(
+        '--pose-2d',
+        action='store_true',
+        help='use the 2-D COCO-17 demo configs (mamp_pretrain_demo_2d.py, mamp_linear_demo_2d.py)',
     )
     return parser.parse_args()
 
@@ -74,19 +82,22 @@ def last_checkpoint(work_dir: str) -> str:
         return f.read().strip()
 
 
-def probe(work_dir: str, checkpoint: Optional[str]) -> Dict[str, float]:
-    """Train the linear probe and return its validation metrics."""
+def probe(linear_config: str, work_dir: str, checkpoint: Optional[str]) -> Dict[str, float]:
+    """Train the linear probe of ``linear_config`` and return its validation metrics."""
     stage = 'linear_pretrained' if checkpoint else 'linear_random'
-    runner = run(Config.fromfile(LINEAR_CONFIG), osp.join(work_dir, stage), stage, checkpoint)
+    runner = run(Config.fromfile(linear_config), osp.join(work_dir, stage), stage, checkpoint)
     return runner.test()
 
 
 def main() -> None:
     args = parse_args()
+    pretrain_config, linear_config = (
+        (PRETRAIN_CONFIG_2D, LINEAR_CONFIG_2D) if args.pose_2d else (PRETRAIN_CONFIG, LINEAR_CONFIG)
+    )
     checkpoint = args.pretrained
     if checkpoint is None:
         pretrain_dir = osp.join(args.work_dir, 'pretrain')
-        cfg = Config.fromfile(PRETRAIN_CONFIG)
+        cfg = Config.fromfile(pretrain_config)
         if args.pretrain_epochs:
             cfg.train_cfg.max_epochs = args.pretrain_epochs
             for scheduler in cfg.param_scheduler:
@@ -94,8 +105,8 @@ def main() -> None:
         run(cfg, pretrain_dir, 'pretrain')
         checkpoint = last_checkpoint(pretrain_dir)
     results = {
-        'MAMP pre-trained': probe(args.work_dir, checkpoint),
-        'random init': probe(args.work_dir, None),
+        'MAMP pre-trained': probe(linear_config, args.work_dir, checkpoint),
+        'random init': probe(linear_config, args.work_dir, None),
     }
 
     print(f'\nLinear probe on the synthetic demo data (val split), pre-training: {checkpoint}')
@@ -103,7 +114,9 @@ def main() -> None:
     for name, metrics in results.items():
         top1, top5 = 100 * metrics['acc/top1'], 100 * metrics['acc/top5']
         print(f'{name:<18}{top1:>9.1f}{top5:>9.1f}')
-    summary = dict(pretrained_checkpoint=checkpoint, linear_probe=results)
+    summary = dict(
+        pretrain_config=pretrain_config, pretrained_checkpoint=checkpoint, linear_probe=results
+    )
     with open(osp.join(args.work_dir, 'summary.json'), 'w') as f:
         json.dump(summary, f, indent=2)
 

@@ -1,0 +1,32 @@
+# Linear probe on the embedded synthetic actions as 2-D COCO-17 keypoints (10 classes),
+# CPU-sized: the frozen encoder of configs/demo/mamp_pretrain_demo_2d.py with the recipe of
+# configs/demo/mamp_linear_demo.py and the 2-D pipelines on 64-frame clips.
+#   python tools/train.py configs/demo/mamp_linear_demo_2d.py
+# (after the 2-D demo pre-training; another checkpoint:
+#   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
+#   --cfg-options model.backbone.init_cfg=None).
+#   python tools/demo_linear_probe.py --two-d   runs pre-training and both probes.
+_base_ = ['./mamp_linear_demo.py', '../_base_/datasets/pose2d_pipelines.py']
+
+model = dict(
+    backbone=dict(
+        **_base_.encoder_2d,
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_30.pth'),
+    )
+)
+train_pipeline = [
+    *_base_.normalize_2d,
+    dict(_base_.train_crop_2d, clip_len=_base_.clip_len, min_crop_len=32),
+    _base_.augment_2d,
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+test_pipeline = [
+    *_base_.normalize_2d,
+    dict(_base_.test_crop_2d, clip_len=_base_.clip_len),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+train_dataloader = dict(dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline))
+val_dataloader = dict(dataset=dict(type='SyntheticPose2DDataset', pipeline=test_pipeline))
+test_dataloader = val_dataloader
