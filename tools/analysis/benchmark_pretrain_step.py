@@ -1,7 +1,8 @@
 """Throughput of one MAMP pre-training step (forward, backward, AdamW update).
 
 Builds the model of a pre-training config (NTU-60 by default), feeds random
-NTU-shaped batches (N, 1, 2, 120, 25, 3) with masks from the model's own
+batches shaped for it ((N, 1, 2, 120, 25, 3) for NTU-60, (N, 1, 2, 120, 17, 2)
+for the 2-D COCO-17 config) with masks from the model's own
 motion-aware sampler, and reports samples/s (one sample = one clip of two
 persons) after warm-up. ``--attention explicit`` swaps the fused
 ``scaled_dot_product_attention`` for the softmax(QK^T)V formulation of the
@@ -10,6 +11,7 @@ original code, to measure what fusing buys on the current device.
 Example::
 
     python tools/analysis/benchmark_pretrain_step.py --batch-size 8
+    python tools/analysis/benchmark_pretrain_step.py --config configs/mamp_pretrain_ntu60_2d.py
     python tools/analysis/benchmark_pretrain_step.py --device cuda --batch-size 32 --amp
 """
 
@@ -55,8 +57,9 @@ def main() -> None:
     cfg = Config.fromfile(args.config)
     model = MODELS.build(cfg.model).to(args.device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.95))
-    frames = cfg.model.backbone.num_frames
-    inputs = torch.randn(args.batch_size, 1, 2, frames, 25, 3, device=args.device).cumsum(3)
+    encoder = cfg.model.backbone
+    shape = (args.batch_size, 1, 2, encoder.num_frames, encoder.num_joints, encoder.in_channels)
+    inputs = torch.randn(*shape, device=args.device).cumsum(3)
     amp_dtype = torch.bfloat16 if args.device == 'cpu' else torch.float16
     scaler = torch.amp.GradScaler(enabled=args.amp and args.device != 'cpu')
 
