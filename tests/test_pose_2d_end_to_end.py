@@ -9,7 +9,7 @@ import mmengine
 import pytest
 from mmengine.config import Config
 
-from mmaction_mamp.datasets.synthetic_pose_2d import generate_pose_2d
+from mmaction_mamp.datasets.synthetic import generate_pose_2d
 
 from downstream.test_end_to_end import _shrink, _train_and_test
 from test_tools_end_to_end import REPO, logged_losses, run_tool
@@ -32,8 +32,9 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
         str(pretrain_dir),
         '--cfg-options',
         'train_cfg.max_epochs=4',
-        'param_scheduler.0.end=4',
-        'param_scheduler.0.warmup_length=1',
+        'param_scheduler.0.end=1',
+        'param_scheduler.1.begin=1',
+        'param_scheduler.1.end=4',
         'train_dataloader.dataset.num_per_class=8',
         'default_hooks.checkpoint.interval=4',
         *TINY_DATA,

@@ -6,8 +6,11 @@ import torch
 from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
-from mmaction_mamp.datasets.transforms.motion_masking import masking_probabilities, token_motion
-from mmaction_mamp.models.utils.masking import motion_aware_mask
+from mmaction_mamp.models.utils.masking import (
+    masking_probabilities,
+    motion_aware_mask,
+    token_motion,
+)
 
 from reference_mamp import (
     make_official_state_dict,
@@ -19,7 +22,9 @@ from reference_mamp import (
 FRAMES, JOINTS = 16, 17  # 4 temporal patches x 17 joints = 68 tokens per person
 
 
-def build_model(in_channels: int, motion_channels=None) -> torch.nn.Module:
+def build_model(in_channels: int, **masking) -> torch.nn.Module:
+    """Small MAMP on 16 frames x 17 joints; ``masking`` (mask_ratio, tau, motion_channels)
+    makes it sample its own masks."""
     size = dict(num_frames=FRAMES, num_joints=JOINTS)
     backbone = dict(
         type='MAMPTransformer',
@@ -38,9 +43,7 @@ def build_model(in_channels: int, motion_channels=None) -> torch.nn.Module:
         in_channels=in_channels,
         **size,
     )
-    return MODELS.build(
-        dict(type='MAMP', backbone=backbone, head=head, motion_channels=motion_channels)
-    ).eval()
+    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head, **masking)).eval()
 
 
 def official_weights(in_channels: int) -> dict:
@@ -89,7 +92,8 @@ def test_encoder_matches_reference_on_coco17(in_channels):
 @pytest.mark.parametrize('in_channels', [2, 3])
 def test_pretrain_loss_matches_reference_on_coco17(in_channels):
     model, sd, x = model_with_official_weights(in_channels)
-    mask = motion_aware_mask(x[..., :2], 0.9, 0.8, 4, 1, torch.Generator().manual_seed(0))
+    noise = torch.rand(3, 68, generator=torch.Generator().manual_seed(0))
+    mask = motion_aware_mask(x[..., :2], 0.9, 0.8, 4, 1, noise)
     # 68 tokens, int(68 * (1 - 0.9)) = 6 visible per person
     assert mask.shape == (3, 68)
     assert (~mask).sum(1).tolist() == [6, 6, 6]
@@ -111,8 +115,8 @@ def test_masking_probabilities_on_xy_match_reference():
     assert (~results['mask']).sum(1).tolist() == [6, 6, 6]
     # the absent person is masked uniformly; moving persons follow the reference softmax
     torch.testing.assert_close(expected[2], torch.full((68,), 1 / 68))
-    probs = masking_probabilities(token_motion(x.numpy(), 4, 1), 0.8)
-    np.testing.assert_allclose(probs, expected.numpy(), rtol=1e-5)
+    probs = masking_probabilities(token_motion(x, 4, 1), 0.8)
+    torch.testing.assert_close(probs, expected)
 
 
 def test_score_channel_does_not_steer_the_mask():
@@ -132,11 +136,12 @@ def test_score_channel_does_not_steer_the_mask():
 
 def test_model_side_masks_use_motion_channels():
     x = poses(3).reshape(1, 1, 3, FRAMES, JOINTS, 3)
-    model = build_model(3, motion_channels=2)
+    model = build_model(3, mask_ratio=0.9, tau=0.8, motion_channels=2)
     torch.manual_seed(5)
     mask = model.masks_for(x.reshape(3, FRAMES, JOINTS, 3), None)
     torch.manual_seed(5)
-    expected = motion_aware_mask(x.reshape(3, FRAMES, JOINTS, 3)[..., :2], 0.9, 0.8, 4, 1)
+    noise = torch.rand(3, 68)
+    expected = motion_aware_mask(x.reshape(3, FRAMES, JOINTS, 3)[..., :2], 0.9, 0.8, 4, 1, noise)
     torch.testing.assert_close(mask, expected)
     assert torch.isfinite(model.loss(x, None)['loss'])
 

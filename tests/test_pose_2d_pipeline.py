@@ -12,7 +12,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets.coco_layout import COCO_LEFT, COCO_RIGHT
-from mmaction_mamp.datasets.synthetic_pose_2d import generate_pose_2d
+from mmaction_mamp.datasets.synthetic import generate_pose_2d
 from mmaction_mamp.datasets.transforms import (
     DetectedCropResize,
     RandomFlipRotateScale2D,

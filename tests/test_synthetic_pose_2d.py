@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 
 from mmaction_mamp.datasets import SyntheticPose2DDataset
-from mmaction_mamp.datasets.synthetic_pose_2d import (
+from mmaction_mamp.datasets.synthetic import generate_synthetic_skeletons
+from mmaction_mamp.datasets.synthetic.pose_2d import (
     COCO_BODY_FROM_NTU,
     FACE_OFFSETS,
     FOCAL_LENGTH,
@@ -12,7 +13,6 @@ from mmaction_mamp.datasets.synthetic_pose_2d import (
     ntu_to_coco,
     project_to_pixels,
 )
-from mmaction_mamp.datasets.synthetic_skeleton import generate_synthetic_skeletons
 
 CLASSES = ('wave_hand', 'jump', 'handshake')
 

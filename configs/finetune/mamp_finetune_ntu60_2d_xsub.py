@@ -1,12 +1,11 @@
 # Fine-tuning of MAMP pre-trained on mmaction2's 2-D NTU-60 skeletons (COCO-17, (x, y)),
-# cross-subject: the 3-D fine-tune protocol (its head flattens 17 joint tokens x 256) with the
-# 2-D pipelines of _base_/datasets/pose2d_pipelines.py. No published number exists for MAMP
-# on 2-D poses.
+# cross-subject: the 3-D fine-tune protocol (its head flattens 17 joint tokens x 256) with
+# the 2-D data of _base_/datasets/ntu60_2d_xsub.py. No published number exists for MAMP on
+# 2-D poses.
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_ntu60_2d.py;
 # another one with --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = ['../_base_/finetune.py', '../_base_/datasets/pose2d_pipelines.py']
+_base_ = ['../_base_/finetune.py', '../_base_/datasets/ntu60_2d_xsub.py']
 
-ann_file = 'data/skeleton/ntu60_2d.pkl'
 model = dict(
     backbone=dict(
         **_base_.encoder_2d,
@@ -14,10 +13,4 @@ model = dict(
     ),
     cls_head=dict(num_classes=60, num_joints=_base_.num_joints_2d),
 )
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split='xsub_train', pipeline=_base_.train_pipeline_2d)
-)
-val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split='xsub_val', pipeline=_base_.test_pipeline_2d)
-)
-test_dataloader = val_dataloader
+train_dataloader = dict(batch_size=24)  # per GPU of the official 4-GPU run

@@ -1,11 +1,10 @@
 # Linear probe of MAMP pre-trained on mmaction2's 2-D NTU-60 skeletons (COCO-17, (x, y)),
-# cross-subject: the 3-D linear protocol with the 2-D pipelines of
-# _base_/datasets/pose2d_pipelines.py. No published number exists for MAMP on 2-D poses.
+# cross-subject: the 3-D linear protocol with the 2-D data of
+# _base_/datasets/ntu60_2d_xsub.py. No published number exists for MAMP on 2-D poses.
 # Pre-trained encoder: by default the last checkpoint of configs/mamp_pretrain_ntu60_2d.py;
 # another one with --cfg-options model.backbone.init_cfg.checkpoint=PATH
-_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/pose2d_pipelines.py']
+_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/ntu60_2d_xsub.py']
 
-ann_file = 'data/skeleton/ntu60_2d.pkl'
 model = dict(
     backbone=dict(
         **_base_.encoder_2d,
@@ -13,10 +12,3 @@ model = dict(
     ),
     cls_head=dict(num_classes=60),
 )
-train_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split='xsub_train', pipeline=_base_.train_pipeline_2d)
-)
-val_dataloader = dict(
-    dataset=dict(ann_file=ann_file, split='xsub_val', pipeline=_base_.test_pipeline_2d)
-)
-test_dataloader = val_dataloader
