@@ -76,6 +76,15 @@ def run(cfg: Config, work_dir: str, stage: str, checkpoint: Optional[str] = '') 
     return runner
 
 
+def stretch_schedule(cfg: Config, max_epochs: int) -> None:
+    """Train ``max_epochs`` epochs; the schedulers that ran to the end of training (the cosine)
+    now end there too, the warm-up keeps its length."""
+    for scheduler in cfg.param_scheduler:
+        if scheduler.end == cfg.train_cfg.max_epochs:
+            scheduler.end = max_epochs
+    cfg.train_cfg.max_epochs = max_epochs
+
+
 def last_checkpoint(work_dir: str) -> str:
     """Path mmengine's CheckpointHook recorded as the last checkpoint of ``work_dir``."""
     with open(osp.join(work_dir, 'last_checkpoint')) as f:
@@ -99,9 +108,7 @@ def main() -> None:
         pretrain_dir = osp.join(args.work_dir, 'pretrain')
         cfg = Config.fromfile(pretrain_config)
         if args.pretrain_epochs:
-            cfg.train_cfg.max_epochs = args.pretrain_epochs
-            for scheduler in cfg.param_scheduler:
-                scheduler.end = args.pretrain_epochs
+            stretch_schedule(cfg, args.pretrain_epochs)
         run(cfg, pretrain_dir, 'pretrain')
         checkpoint = last_checkpoint(pretrain_dir)
     results = {
