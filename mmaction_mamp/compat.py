@@ -16,6 +16,9 @@ import sys
 import types
 
 _DRN_PACKAGE = 'mmaction.models.localizers.drn'
+#: Start of the warning mmcv-lite gives when mmaction2 imports mmcv's transformer
+#: bricks (a regular expression for ``warnings.filterwarnings``).
+MMCV_LITE_WARNING = r'Fail to import ``MultiScaleDeformableAttention``'
 
 
 class _MissingDRN:

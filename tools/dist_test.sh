@@ -11,6 +11,11 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
+# Check data and checkpoints once, before starting the processes: a missing file stops
+# here with one line per problem (exit 2) instead of one traceback per process.
+PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}" \
+python "$HERE/test.py" "$CONFIG" "$CHECKPOINT" "${@:4}" --preflight-only
+
 PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}" \
 python -m torch.distributed.run \
     --nnodes="$NNODES" \

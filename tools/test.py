@@ -13,9 +13,11 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
+import mmaction_mamp  # noqa: F401  (registers the plugin)
+from mmaction_mamp.engine.hooks import add_plugin_hooks
 from mmaction_mamp.engine.runs import configure_data_checks
 from mmaction_mamp.utils import prepare_cpu_distributed
+from mmaction_mamp.utils.preflight import exit_on_problems, testing_problems
 
 
 def parse_args() -> argparse.Namespace:
@@ -32,6 +34,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--preflight-only',
+        action='store_true',
+        help='check annotation files and the checkpoint, then exit (used by dist_test.sh)',
+    )
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -63,6 +70,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    exit_on_problems(testing_problems(cfg, args.checkpoint))
+    if args.preflight_only:
+        return
+    add_plugin_hooks(cfg)
     prepare_cpu_distributed(cfg, args.launcher)
     configure_data_checks(cfg)
     runner = Runner.from_cfg(cfg)

@@ -14,7 +14,8 @@ import sys
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
-import mmaction_mamp  # noqa: F401  (registers the plugin, allow-lists checkpoint classes)
+import mmaction_mamp  # noqa: F401  (registers the plugin)
+from mmaction_mamp.engine.hooks import add_plugin_hooks
 from mmaction_mamp.engine.runs import (
     WorkDirLocked,
     configure_data_checks,
@@ -22,6 +23,7 @@ from mmaction_mamp.engine.runs import (
     newest_readable_checkpoint,
 )
 from mmaction_mamp.utils import apply_global_batch_size, prepare_cpu_distributed
+from mmaction_mamp.utils.preflight import exit_on_problems, training_problems
 
 
 def parse_args() -> argparse.Namespace:
@@ -57,6 +59,11 @@ def parse_args() -> argparse.Namespace:
     )
     parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
     parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    parser.add_argument(
+        '--preflight-only',
+        action='store_true',
+        help='check annotation files and checkpoints, then exit (used by dist_train.sh)',
+    )
     args = parser.parse_args()
     os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
     return args
@@ -99,6 +106,10 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 def main() -> None:
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
+    exit_on_problems(training_problems(cfg))
+    if args.preflight_only:
+        return
+    add_plugin_hooks(cfg)
     world_size = int(os.environ.get('WORLD_SIZE', 1)) if args.launcher != 'none' else 1
     apply_global_batch_size(cfg, world_size)
     prepare_cpu_distributed(cfg, args.launcher)

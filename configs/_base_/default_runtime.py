@@ -19,6 +19,13 @@ default_hooks = dict(
     sync_buffers=dict(type='SyncBuffersHook'),
 )
 
+# PortableCheckpointHook: checkpoints hold only tensors and plain containers (mmengine's
+# logging buffers are converted around save / load), so they load with
+# torch.load(weights_only=True) anywhere. SilenceKnownDeprecationsHook: drops mmengine's
+# FileClient deprecation notices from the log. A config setting its own custom_hooks gets
+# both back from tools/train.py and tools/test.py.
+custom_hooks = [dict(type='PortableCheckpointHook'), dict(type='SilenceKnownDeprecationsHook')]
+
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),

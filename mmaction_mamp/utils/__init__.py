@@ -1,13 +1,22 @@
-"""Utilities: checkpoint loading safety, global batch size, CPU distributed runs."""
+"""Utilities: portable checkpoints, global batch size, CPU distributed runs."""
 
-from .checkpoint_safety import allow_mmengine_checkpoints, checkpoint_safe_globals
 from .distributed import CPUDistributedDataParallel, prepare_cpu_distributed
 from .global_batch import apply_global_batch_size
+from .portable_checkpoint import (
+    from_portable,
+    is_legacy_checkpoint,
+    legacy_checkpoint_message,
+    load_legacy_checkpoint,
+    to_portable,
+)
 
 __all__ = [
     'CPUDistributedDataParallel',
-    'allow_mmengine_checkpoints',
     'apply_global_batch_size',
-    'checkpoint_safe_globals',
+    'from_portable',
+    'is_legacy_checkpoint',
+    'legacy_checkpoint_message',
+    'load_legacy_checkpoint',
     'prepare_cpu_distributed',
+    'to_portable',
 ]

@@ -11,6 +11,7 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 
 optim_wrapper = dict(
     type='OptimWrapper',
+    constructor='ParamwiseSummaryOptimWrapperConstructor',  # one log line, not one per tensor
     optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.95), weight_decay=0.05),
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0),
 )

@@ -1,0 +1,12 @@
+"""Runner hooks."""
+
+from .known_deprecations_hook import SilenceKnownDeprecationsHook
+from .plugin_hooks import PLUGIN_HOOKS, add_plugin_hooks
+from .portable_checkpoint_hook import PortableCheckpointHook
+
+__all__ = [
+    'PLUGIN_HOOKS',
+    'PortableCheckpointHook',
+    'SilenceKnownDeprecationsHook',
+    'add_plugin_hooks',
+]
