@@ -17,6 +17,7 @@ import mmaction_mamp  # noqa: F401  (registers the plugin)
 from mmaction_mamp.engine.hooks import add_plugin_hooks
 from mmaction_mamp.engine.runs import configure_data_checks
 from mmaction_mamp.utils import prepare_cpu_distributed
+from mmaction_mamp.utils.config_loading import load_config
 from mmaction_mamp.utils.preflight import exit_on_problems, testing_problems
 
 
@@ -69,7 +70,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args.config), args)
     exit_on_problems(testing_problems(cfg, args.checkpoint))
     if args.preflight_only:
         return

@@ -23,6 +23,7 @@ from mmaction_mamp.engine.runs import (
     newest_readable_checkpoint,
 )
 from mmaction_mamp.utils import apply_global_batch_size, prepare_cpu_distributed
+from mmaction_mamp.utils.config_loading import load_config
 from mmaction_mamp.utils.preflight import exit_on_problems, training_problems
 
 
@@ -105,7 +106,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 def main() -> None:
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_args(load_config(args.config), args)
     exit_on_problems(training_problems(cfg))
     if args.preflight_only:
         return
