@@ -1,4 +1,4 @@
-"""NTU RGB+D ``.skeleton`` files -> the official MAMP sample (spec section 9).
+"""NTU RGB+D ``.skeleton`` files -> the sample the official MAMP data scripts produce.
 
 One function per step of the official data scripts (the CTR-GCN scripts
 ``get_raw_skes_data.py``, ``get_raw_denoised_data.py`` and

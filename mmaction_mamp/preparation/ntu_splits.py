@@ -16,7 +16,7 @@ Sources of the id lists:
   training subject ids listed below; "Cross-Setup Evaluation": even setup ids
   for training, odd for testing).
 
-Both lists are also those of the MAMP / CTR-GCN data scripts (spec section 9).
+Both lists are also those of the official MAMP / CTR-GCN data scripts.
 """
 
 import re

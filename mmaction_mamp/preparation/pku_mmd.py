@@ -1,6 +1,6 @@
 """PKU-MMD phase I / II skeleton and label files -> per-action clip pickles.
 
-Official processing (spec section 9): one skeleton text file per video, one
+Official processing (the MAMP data scripts): one skeleton text file per video, one
 row of 150 values per frame (2 bodies x 25 joints x x y z); one label file
 per video with rows ``label,start,end,confidence``, each row a clip of frames
 ``[start, end)`` with class ``label - 1``. No translation or denoising; clips

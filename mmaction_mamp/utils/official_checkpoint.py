@@ -1,4 +1,4 @@
-"""Read the official MAMP ``.pth`` files and map their names to this project's (spec §7).
+"""Read the official MAMP ``.pth`` files and map their names to this project's.
 
 Official files are dicts with ``model`` (state dict), ``optimizer``, ``epoch``,
 ``scaler`` and ``args`` (an :class:`argparse.Namespace`). They are read with
@@ -131,5 +131,5 @@ def convert_official_state_dict(
         converted[ours] = tensor
         mapping.append((name, ours))
     if unknown:
-        raise ValueError(f'names outside the official MAMP layout (spec §7): {unknown}')
+        raise ValueError(f'names outside the official MAMP layout: {unknown}')
     return converted, mapping

@@ -1,7 +1,7 @@
 """The official MAMP centring as a pipeline transform.
 
 MAMP's data scripts translate every NTU sample so that the spine-middle joint
-of actor 1 in its first frame is the origin (spec sections 1 and 9).
+of actor 1 in its first frame is the origin (as the official MAMP data scripts do).
 mmaction2's published ``ntu60_3d.pkl`` / ``ntu120_3d.pkl`` keep raw Kinect
 camera coordinates; putting :class:`CentreSkeleton` first in the pipeline
 gives the model the same coordinate frame. Pickles written by

@@ -1,4 +1,4 @@
-"""The official random 3-axis rotation ("random_rot", spec §1)."""
+"""The official random 3-axis rotation ("random_rot" of the official MAMP feeder)."""
 
 import numpy as np
 from mmaction.registry import TRANSFORMS

@@ -1,4 +1,4 @@
-"""The official MAMP temporal crop-and-resize ("valid_crop_resize", spec §1)."""
+"""The official MAMP temporal crop-and-resize ("valid_crop_resize" of its feeder)."""
 
 from typing import Sequence, Tuple
 

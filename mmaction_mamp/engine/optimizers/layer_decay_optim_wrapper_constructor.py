@@ -1,4 +1,4 @@
-"""Layer-wise learning-rate decay for ViT-style encoders (spec §5, "Fine-tune")."""
+"""Layer-wise learning-rate decay for ViT-style encoders (the official MAMP fine-tuning recipe)."""
 
 from typing import Callable, Dict, List, Optional, Tuple
 

@@ -1,4 +1,4 @@
-"""MAMP skeleton transformer encoder (spec §2)."""
+"""MAMP skeleton transformer encoder (as in the official MAMP code)."""
 
 from typing import Dict, Optional, Tuple
 
@@ -40,8 +40,8 @@ def fit_checkpoint_to_encoder(
     """``load_state_dict`` pre-hook: adapt a checkpoint to this encoder, in place.
 
     A temporal embedding trained on another clip length is resized bicubically
-    (spec: fine-tuning at another T); any other shape mismatch is refused with
-    every mismatching name listed.
+    (as the official code does when fine-tuning at another T); any other shape
+    mismatch is refused with every mismatching name listed.
 
     Raises:
         ValueError: naming the mismatching parameters and both shapes.

@@ -1,4 +1,4 @@
-"""Fine-tuning classification head of MAMP (spec §5, "Fine-tune")."""
+"""Fine-tuning classification head of MAMP (the official MAMP fine-tuning recipe)."""
 
 from typing import Dict, List, Optional, Union
 

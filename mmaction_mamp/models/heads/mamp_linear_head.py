@@ -1,4 +1,4 @@
-"""Linear-probe classification head of MAMP (spec §5, "Linear probe")."""
+"""Linear-probe classification head of MAMP (the official MAMP linear probe)."""
 
 from typing import Dict, List, Optional, Union
 

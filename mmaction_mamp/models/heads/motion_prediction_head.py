@@ -1,4 +1,4 @@
-"""MAMP decoder and masked-motion loss (spec §4)."""
+"""MAMP decoder and masked-motion loss (as in the official MAMP code)."""
 
 from typing import Dict, Optional
 
