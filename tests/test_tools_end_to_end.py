@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 import torch
 
+from test_portable_checkpoint import load_without_plugin
+
 pytestmark = pytest.mark.slow
 
 REPO = Path(__file__).resolve().parents[1]
@@ -69,6 +71,16 @@ def test_demo_pretraining_loss_falls_and_checkpoints(demo_run):
     checkpoint = torch.load(demo_run / 'epoch_6.pth', weights_only=True)  # the safe default
     assert checkpoint['meta']['epoch'] == 6
     assert 'backbone.temp_embed' in checkpoint['state_dict']
+
+
+def test_train_tool_checkpoint_loads_where_the_plugin_cannot_be_imported(demo_run):
+    loaded = load_without_plugin(demo_run / 'epoch_6.pth')
+    assert loaded['keys'] == ['message_hub', 'meta', 'optimizer', 'param_schedulers', 'state_dict']
+    assert loaded['loaded_modules'] == []
+    # the 12 raw losses survive as float64 data (what --resume smooths the log with); the
+    # log of the last iteration shows their mean (window of 20 > 12 iterations)
+    assert len(loaded['loss']) == 12 and loaded['count'] == [1] * 12
+    assert sum(loaded['loss']) / 12 == pytest.approx(logged_losses(demo_run)[-1], rel=1e-4)
 
 
 def test_resume_continues_from_checkpoint(demo_run):
