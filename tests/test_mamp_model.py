@@ -188,3 +188,25 @@ def test_gcn_layout_output(skeletons):
     out = model.backbone(skeletons.reshape(3, 1, 16, 5, 3).expand(3, 2, 16, 5, 3))
     assert out.shape == (3, 2, 32, 4, 5)
     torch.testing.assert_close(out[:, 0], out[:, 1])
+
+
+def test_skip_absent_persons_drops_all_zero_persons_only(skeletons):
+    from mmaction.structures import ActionDataSample
+
+    x = skeletons.clone()
+    x[1] = 0.0  # an absent (padded) person
+    masks = sample_mask(x, seed=3)
+    samples = [ActionDataSample() for _ in range(3)]
+    for sample, mask in zip(samples, masks.numpy()):
+        sample.set_field(mask[None, None], 'mask')
+    inputs = x.reshape(3, 1, 1, 16, 5, 3)
+    model = build_small_model(skip_absent_persons=True)
+    present = torch.tensor([0, 2])
+    latent, ids_keep = model.backbone.forward_visible(x[present], masks[present])
+    expected = model.head.loss(latent, ids_keep, masks[present], x[present])['loss']
+    torch.testing.assert_close(model(inputs, samples, mode='loss')['loss'], expected)
+    faithful = build_small_model()
+    faithful.load_state_dict(model.state_dict())
+    assert not torch.isclose(faithful(inputs, samples, mode='loss')['loss'], expected)
+    with pytest.raises(ValueError, match='every person of the batch is all-zero'):
+        model(torch.zeros_like(inputs), samples, mode='loss')

@@ -53,6 +53,11 @@ def parse_args() -> argparse.Namespace:
         action='store_true',
         help='use the 2-D COCO-17 demo configs (mamp_pretrain_demo_2d.py, mamp_linear_demo_2d.py)',
     )
+    parser.add_argument(
+        '--skip-absent-persons',
+        action='store_true',
+        help='pre-train with the opt-in MAMP(skip_absent_persons=True) (faster, not faithful)',
+    )
     return parser.parse_args()
 
 
@@ -109,6 +114,7 @@ def main() -> None:
         cfg = Config.fromfile(pretrain_config)
         if args.pretrain_epochs:
             stretch_schedule(cfg, args.pretrain_epochs)
+        cfg.model.skip_absent_persons = args.skip_absent_persons
         run(cfg, pretrain_dir, 'pretrain')
         checkpoint = last_checkpoint(pretrain_dir)
     results = {

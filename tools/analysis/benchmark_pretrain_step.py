@@ -1,101 +1,337 @@
-"""Throughput of one MAMP pre-training step (forward, backward, AdamW update).
+"""Throughput of one MAMP pre-training step, this project's vs the original formulation.
 
-Builds the model of a pre-training config (NTU-60 by default), feeds random
-batches shaped for it ((N, 1, 2, 120, 25, 3) for NTU-60, (N, 1, 2, 120, 17, 2)
-for the 2-D COCO-17 config) with masks from the model's own
-motion-aware sampler, and reports samples/s (one sample = one clip of two
-persons) after warm-up. ``--attention explicit`` swaps the fused
-``scaled_dot_product_attention`` for the softmax(QK^T)V formulation of the
-original code, to measure what fusing buys on the current device.
+One step = forward, backward and AdamW update on an NTU-like batch (N clips of two
+persons, 120 frames; ``--absent-fraction`` of the person slots are all-zero absent second
+actors, as in NTU-60 where most clips show one actor). Every variant gets the same
+weights, the same batch and the same masks (sampled once with the config's masking), and
+the variants are timed interleaved, ``--repeats`` rounds of ``--iters`` steps each, in one
+process, so a busy machine slows them alike. Variants:
+
+* ``original``: the formulation of the official code: explicit softmax(QK^T)V attention
+  with q, k, v indexed out of the stacked projection, gather/concatenate/gather around
+  the decoder, and torch's default (per-parameter) AdamW;
+* ``default``: this project's faithful step (fused attention, the config's optimizer);
+* ``skip_absent``: opt-in ``MAMP(skip_absent_persons=True)``: all-zero persons are left
+  out of encoder, decoder and loss (not faithful: the official loss counts them);
+* ``compile``: the default step with ``torch.compile`` on the model (opt-in).
+
+Reports samples/s (one sample = one clip of two persons; median and range over rounds),
+the peak memory of each variant (CUDA: peak allocated; CPU: peak resident size of a fresh
+process running that variant alone) and the data pipeline's samples/s per core (the
+config's train pipeline, one thread).
 
 Example::
 
-    python tools/analysis/benchmark_pretrain_step.py --batch-size 8
+    python tools/analysis/benchmark_pretrain_step.py --threads 2 --batch-size 8
     python tools/analysis/benchmark_pretrain_step.py --config configs/mamp_pretrain_ntu60_2d.py
-    python tools/analysis/benchmark_pretrain_step.py --device cuda --batch-size 32 --amp
+    python tools/analysis/benchmark_pretrain_step.py --device cuda --batch-size 32
 """
 
 import argparse
+import copy
 import json
+import logging
+import multiprocessing
+import os
+import statistics
 import time
-import types
+from typing import Callable, Dict, List
 
+import numpy as np
 import torch
-from mmaction.registry import MODELS
+from mmaction.registry import MODELS, TRANSFORMS
+from mmaction.structures import ActionDataSample
 from mmengine.config import Config
+from mmengine.logging import MMLogger
+from mmengine.optim import build_optim_wrapper
+from torch import nn
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmaction_mamp.models.utils import transformer
+from mmaction_mamp.models.utils.masking import motion_aware_mask
 
-
-def explicit_attention(q, k, v, dropout_p: float = 0.0):
-    """softmax(q k^T / sqrt(d)) v, materialising the attention matrix."""
-    weights = torch.softmax(q @ k.transpose(-2, -1) * q.shape[-1] ** -0.5, dim=-1)
-    return torch.nn.functional.dropout(weights, dropout_p) @ v
+VARIANTS = ('original', 'default', 'skip_absent', 'compile')
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--config', default='configs/mamp_pretrain_ntu60.py')
-    parser.add_argument('--batch-size', type=int, default=8)
-    parser.add_argument('--iters', type=int, default=10, help='timed iterations')
-    parser.add_argument('--warmup', type=int, default=3, help='untimed iterations')
+    parser.add_argument('--batch-size', type=int, default=8, help='clips per step')
+    parser.add_argument('--absent-fraction', type=float, default=0.4)
+    parser.add_argument('--variants', nargs='+', choices=VARIANTS, default=list(VARIANTS[:3]))
+    parser.add_argument('--repeats', type=int, default=5, help='interleaved rounds')
+    parser.add_argument('--iters', type=int, default=2, help='timed steps per round')
+    parser.add_argument('--warmup', type=int, default=2, help='untimed steps per variant')
     parser.add_argument('--device', default='cpu')
-    parser.add_argument('--amp', action='store_true', help='bfloat16/float16 autocast')
-    parser.add_argument('--attention', choices=['fused', 'explicit'], default='fused')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
+    parser.add_argument('--pipeline-samples', type=int, default=200)
+    parser.add_argument('--no-memory', action='store_true', help='skip the memory runs')
     return parser.parse_args()
+
+
+def quiet_mmengine() -> None:
+    """Keep mmengine's per-parameter optimizer log lines out of the report."""
+    MMLogger.get_current_instance().setLevel(logging.WARNING)
+
+
+def masking_step(cfg: Config) -> dict:
+    """The config's MotionAwareMasking step (mask_ratio, tau, ... stated once there)."""
+    steps = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'MotionAwareMasking']
+    return steps[0]
+
+
+def ntu_like_batch(cfg: Config, batch_size: int, absent_fraction: float, seed: int = 0):
+    """(N, 1, 2, T, V, C) random-walk clips shaped for the config's encoder (NTU-60:
+    120 x 25 x 3; the 2-D config: 120 x 17 x 2), absent second persons, and their masks."""
+    gen = torch.Generator().manual_seed(seed)
+    encoder = MODELS.build(cfg.model.backbone)
+    backbone = cfg.model.backbone
+    shape = (backbone.num_frames, backbone.num_joints, backbone.in_channels)
+    inputs = torch.randn(batch_size, 1, 2, *shape, generator=gen).cumsum(3) * 0.02
+    absent = min(round(absent_fraction * 2 * batch_size), batch_size)
+    inputs[:absent, :, 1] = 0.0
+    persons = inputs.reshape(-1, *shape)
+    masking = masking_step(cfg)
+    noise = torch.rand(persons.shape[0], encoder.num_tokens, generator=gen)
+    masks = motion_aware_mask(
+        persons[..., : masking.get('motion_channels')],
+        masking.mask_ratio,
+        masking.tau,
+        encoder.temporal_patch_size,
+        encoder.spatial_patch_size,
+        noise,
+    )
+    return inputs, masks
+
+
+def data_samples_with(masks: torch.Tensor, batch_size: int) -> List[ActionDataSample]:
+    """Data samples carrying pipeline-style (1, 2, L) masks."""
+    samples = []
+    for mask in masks.reshape(batch_size, 1, 2, -1):
+        sample = ActionDataSample()
+        sample.set_field(mask, 'mask')
+        samples.append(sample)
+    return samples
+
+
+def original_attention(attn: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """Attention as the official code writes it: (B, N, D) -> (B, N, D)."""
+    b, n, d = x.shape
+    qkv = attn.qkv(x).reshape(b, n, 3, attn.num_heads, d // attn.num_heads)
+    qkv = qkv.permute(2, 0, 3, 1, 4)
+    q, k, v = qkv[0], qkv[1], qkv[2]
+    weights = (q @ k.transpose(-2, -1)) * (d // attn.num_heads) ** -0.5
+    out = (weights.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, n, d)
+    return attn.proj(out)
+
+
+def original_blocks(blocks: nn.ModuleList, x: torch.Tensor) -> torch.Tensor:
+    """Pre-norm blocks (no drop path in pre-training) with the official attention."""
+    for block in blocks:
+        x = x + original_attention(block.attn, block.norm1(x))
+        x = x + block.mlp(block.norm2(x))
+    return x
+
+
+def original_loss(model: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+    """The official code's masked-motion loss on ``model``'s weights.
+
+    Args:
+        x: (B, T, V, C) persons.
+        mask: (B, L) bool, True = masked.
+    """
+    encoder, head = model.backbone, model.head
+    b, length = mask.shape
+    tokens = encoder.joints_embed(x) + encoder.pos_embed + encoder.temp_embed
+    tokens = tokens.reshape(b, length, -1)
+    ids_shuffle = torch.argsort(mask.to(torch.uint8), dim=1, stable=True)  # visible first
+    ids_restore = torch.argsort(ids_shuffle, dim=1)
+    keep = ids_shuffle[:, : int((~mask[0]).sum())]
+    latent = torch.gather(tokens, 1, keep.unsqueeze(-1).repeat(1, 1, tokens.shape[-1]))
+    latent = encoder.norm(original_blocks(encoder.blocks, latent))
+
+    y = head.decoder_embed(latent)
+    width = y.shape[-1]
+    y = torch.cat([y, head.mask_token.repeat(b, length - y.shape[1], 1)], dim=1)
+    y = torch.gather(y, 1, ids_restore.unsqueeze(-1).repeat(1, 1, width))
+    grid = (head.decoder_temp_embed.shape[1], head.decoder_pos_embed.shape[2])
+    y = y.reshape(b, *grid, width) + head.decoder_pos_embed + head.decoder_temp_embed
+    y = original_blocks(head.decoder_blocks, y.reshape(b, length, width))
+    pred = head.decoder_pred(head.decoder_norm(y))
+
+    motion = torch.zeros_like(x)
+    motion[:, :-1] = x[:, 1:] - x[:, :-1]
+    u = head.temporal_patch_size
+    target = motion.reshape(b, grid[0], u, grid[1], -1).permute(0, 1, 3, 2, 4)
+    target = target.reshape(b, length, -1)
+    mean = target.mean(dim=-1, keepdim=True)
+    var = target.var(dim=-1, keepdim=True)
+    target = (target - mean) / (var + 1.0e-6) ** 0.5
+    loss = ((pred - target) ** 2).mean(dim=-1)
+    return (loss * mask).sum() / mask.sum()
+
+
+def param_groups(model: nn.Module, weight_decay: float) -> List[dict]:
+    """The official grouping: no weight decay on 1-D parameters and biases."""
+    decay = [p for p in model.parameters() if p.ndim > 1]
+    no_decay = [p for p in model.parameters() if p.ndim <= 1]
+    return [dict(params=no_decay, weight_decay=0.0), dict(params=decay, weight_decay=weight_decay)]
+
+
+def build_step(variant: str, cfg: Config, model: nn.Module, inputs, masks) -> Callable[[], float]:
+    """A closure running one training step of ``variant`` on its own copy of ``model``."""
+    model = copy.deepcopy(model).train()
+    batch = inputs.shape[0]
+    if variant == 'original':
+        optimizer_cfg = cfg.optim_wrapper.optimizer
+        optimizer = torch.optim.AdamW(
+            param_groups(model, optimizer_cfg.weight_decay),
+            lr=optimizer_cfg.lr,
+            betas=optimizer_cfg.betas,
+        )
+        persons = inputs.reshape(-1, *inputs.shape[-3:])
+
+        def step() -> float:
+            loss = original_loss(model, persons, masks)
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            return loss.item()
+
+        return step
+
+    model.skip_absent_persons = variant == 'skip_absent'
+    forward = torch.compile(model) if variant == 'compile' else model
+    optim_wrapper = build_optim_wrapper(model, copy.deepcopy(cfg.optim_wrapper))
+    samples = data_samples_with(masks, batch)
+
+    def step() -> float:
+        loss = forward(inputs, samples, mode='loss')['loss']
+        optim_wrapper.update_params(loss)
+        return loss.item()
+
+    return step
+
+
+def time_variants(steps: Dict[str, Callable], args: argparse.Namespace) -> Dict[str, list]:
+    """samples/s of every round of every variant, rounds interleaved."""
+    sync = torch.cuda.synchronize if args.device.startswith('cuda') else lambda: None
+    for step in steps.values():
+        for _ in range(args.warmup):
+            step()
+    rates = {name: [] for name in steps}
+    for _ in range(args.repeats):
+        for name, step in steps.items():
+            sync()
+            start = time.perf_counter()
+            for _ in range(args.iters):
+                step()
+            sync()
+            rates[name].append(args.batch_size * args.iters / (time.perf_counter() - start))
+    return rates
+
+
+def pipeline_samples_per_core(cfg: Config, num_samples: int, absent_fraction: float) -> float:
+    """Train-pipeline samples/s on one thread, NTU-like 300-frame clips of 1 or 2 persons."""
+    pipeline = [TRANSFORMS.build(t) for t in cfg.train_dataloader.dataset.pipeline]
+    rng = np.random.default_rng(0)
+    clips = []
+    for i in range(num_samples):
+        frames = int(rng.integers(60, 300))
+        persons = 1 if rng.random() < 2 * absent_fraction else 2
+        keypoint = rng.standard_normal((persons, frames, 25, 3)).cumsum(1).astype(np.float32)
+        clips.append(dict(frame_dir=f'bench_{i}', label=0, total_frames=frames,
+                          keypoint=keypoint * 0.02))  # fmt: skip
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    start = time.perf_counter()
+    for results in clips:
+        for transform in pipeline:
+            results = transform(results)
+    seconds = time.perf_counter() - start
+    torch.set_num_threads(threads)
+    return num_samples / seconds
+
+
+def _resident_mib(field: str) -> float:
+    """``VmRSS`` (current) or ``VmHWM`` (peak) resident size of this process, in MiB."""
+    with open('/proc/self/status') as status:
+        line = next(line for line in status if line.startswith(field + ':'))
+    return int(line.split()[1]) / 1024
+
+
+def _peak_memory_worker(variant: str, args: argparse.Namespace, queue) -> None:
+    quiet_mmengine()
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    cfg = Config.fromfile(args.config)
+    model = MODELS.build(cfg.model).to(args.device)
+    inputs, masks = ntu_like_batch(cfg, args.batch_size, args.absent_fraction)
+    inputs, masks = inputs.to(args.device), masks.to(args.device)
+    step = build_step(variant, cfg, model, inputs, masks)
+    if args.device.startswith('cuda'):
+        torch.cuda.reset_peak_memory_stats()
+        before = torch.cuda.memory_allocated() / 2**20
+    else:
+        with open('/proc/self/clear_refs', 'w') as clear_refs:
+            clear_refs.write('5')  # reset the peak resident size (VmHWM) to the current one
+        before = _resident_mib('VmRSS')
+    for _ in range(2):
+        step()
+    if args.device.startswith('cuda'):
+        queue.put(torch.cuda.max_memory_allocated() / 2**20 - before)
+    else:
+        queue.put(_resident_mib('VmHWM') - before)
+
+
+def peak_memory_mib(variant: str, args: argparse.Namespace) -> float:
+    """Memory (MiB) that two steps of ``variant`` add at their peak, in a fresh process
+    (CUDA: allocated by torch; CPU: resident size, model and batch already built)."""
+    context = multiprocessing.get_context('spawn')
+    queue = context.Queue()
+    process = context.Process(target=_peak_memory_worker, args=(variant, args, queue))
+    process.start()
+    peak = queue.get()
+    process.join()
+    return round(peak, 1)
 
 
 def main() -> None:
     args = parse_args()
+    quiet_mmengine()
     if args.threads:
         torch.set_num_threads(args.threads)
-    if args.attention == 'explicit':
-        patched = types.SimpleNamespace(scaled_dot_product_attention=explicit_attention)
-        transformer.F = patched
     cfg = Config.fromfile(args.config)
-    model = MODELS.build(cfg.model).to(args.device).train()
-    optimizer = torch.optim.AdamW(model.parameters(), lr=1e-3, betas=(0.9, 0.95))
-    encoder = cfg.model.backbone
-    shape = (args.batch_size, 1, 2, encoder.num_frames, encoder.num_joints, encoder.in_channels)
-    inputs = torch.randn(*shape, device=args.device).cumsum(3)
-    amp_dtype = torch.bfloat16 if args.device == 'cpu' else torch.float16
-    scaler = torch.amp.GradScaler(enabled=args.amp and args.device != 'cpu')
-
-    def step() -> float:
-        with torch.autocast(args.device.split(':')[0], dtype=amp_dtype, enabled=args.amp):
-            loss = model(inputs, None, mode='loss')['loss']
-        optimizer.zero_grad(set_to_none=True)
-        scaler.scale(loss).backward()
-        scaler.step(optimizer)
-        scaler.update()
-        return loss.item()
-
-    for _ in range(args.warmup):
-        step()
-    if args.device.startswith('cuda'):
-        torch.cuda.synchronize()
-    start = time.perf_counter()
-    for _ in range(args.iters):
-        step()
-    if args.device.startswith('cuda'):
-        torch.cuda.synchronize()
-    seconds = (time.perf_counter() - start) / args.iters
-    print(
-        json.dumps(
-            dict(
-                config=args.config,
-                device=args.device,
-                threads=torch.get_num_threads(),
-                batch_size=args.batch_size,
-                amp=args.amp,
-                attention=args.attention,
-                seconds_per_step=round(seconds, 4),
-                samples_per_second=round(args.batch_size / seconds, 2),
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model).to(args.device)
+    inputs, masks = ntu_like_batch(cfg, args.batch_size, args.absent_fraction)
+    inputs, masks = inputs.to(args.device), masks.to(args.device)
+    steps = {name: build_step(name, cfg, model, inputs, masks) for name in args.variants}
+    rates = time_variants(steps, args)
+    report = dict(
+        config=args.config,
+        device=args.device,
+        threads=torch.get_num_threads(),
+        batch_size=args.batch_size,
+        absent_person_fraction=float((inputs.flatten(3) == 0).all(-1).float().mean()),
+        load_average=os.getloadavg(),
+        samples_per_second={
+            name: dict(
+                median=round(statistics.median(r), 3), min=round(min(r), 3), max=round(max(r), 3)
             )
-        )
+            for name, r in rates.items()
+        },
     )
+    if 'original' in rates:
+        baseline = statistics.median(rates['original'])
+        report['speedup_vs_original'] = {
+            name: round(statistics.median(r) / baseline, 3) for name, r in rates.items()
+        }
+    report['pipeline_samples_per_second_per_core'] = round(
+        pipeline_samples_per_core(cfg, args.pipeline_samples, args.absent_fraction), 1
+    )
+    if not args.no_memory:
+        report['peak_memory_mib'] = {name: peak_memory_mib(name, args) for name in args.variants}
+    print(json.dumps(report, indent=1))
 
 
 if __name__ == '__main__':

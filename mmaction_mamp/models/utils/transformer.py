@@ -43,7 +43,10 @@ class MultiheadSelfAttention(nn.Module):
         """(B, N, D) -> (B, N, D)."""
         b, n, d = x.shape
         qkv = self.qkv(x).reshape(b, n, 3, self.num_heads, d // self.num_heads)
-        q, k, v = qkv.permute(2, 0, 3, 1, 4).unbind(0)  # each (B, H, N, D/H)
+        # Views only: unbinding the stacked axis keeps (B, N, H, D/H) storage, so the
+        # gradient of q, k, v stacks straight into the qkv projection's layout, and the
+        # CPU/CUDA kernels return the output in (B, N, H, D/H) storage as well.
+        q, k, v = (t.transpose(1, 2) for t in qkv.unbind(2))  # each (B, H, N, D/H)
         dropout = self.attn_drop if self.training else 0.0
         out = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout)
         out = out.transpose(1, 2).reshape(b, n, d)
