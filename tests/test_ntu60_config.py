@@ -6,6 +6,7 @@ from mmaction.registry import MODELS, TRANSFORMS
 from mmaction.structures import ActionDataSample
 from mmengine.config import Config
 from mmengine.optim import build_optim_wrapper
+from mmengine.registry import DefaultScope
 
 from mmaction_mamp.utils.official_checkpoint import map_official_key
 
@@ -40,7 +41,8 @@ def test_ntu60_config_builds_official_model_and_trains_one_step(repo_root):
     assert isinstance(data['data_samples'][0], ActionDataSample)
     assert data['data_samples'][0].mask.shape == (1, 2, 750)
 
-    optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
+    with DefaultScope.overwrite_default_scope(cfg.default_scope):  # the plugin's constructor
+        optim_wrapper = build_optim_wrapper(model, cfg.optim_wrapper)
     before = model.backbone.joints_embed.proj.weight.detach().clone()
     log_vars = model.train_step(data, optim_wrapper)
     assert torch.isfinite(log_vars['loss'])
