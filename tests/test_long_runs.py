@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -26,6 +27,7 @@ from mmaction_mamp.engine.runs import (
     sample_requirements,
 )
 from mmaction_mamp.models.selfsup.mamp import MAMP
+from mmaction_mamp.utils import atomic_file
 
 PIPELINE = [
     dict(type='ValidCropResize', clip_len=32, p_interval=(0.5, 1.0), min_crop_len=16),
@@ -131,14 +133,16 @@ def test_atomic_backend_writes_whole_files(tmp_path):
 
 def test_full_disk_leaves_no_partial_checkpoint(tmp_path):
     """A write that fails for lack of space (file-size limit) leaves nothing behind."""
+    module = Path(atomic_file.__file__)
     script = f"""
-import resource, signal, sys
-sys.path.insert(0, {str(os.getcwd())!r})
-from mmaction_mamp.utils.atomic_file import atomic_write_bytes
+import importlib.util, resource, signal
+spec = importlib.util.spec_from_file_location('atomic_file', {str(module)!r})
+atomic_file = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(atomic_file)  # just this module: no package import in the child
 signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
 resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))
 try:
-    atomic_write_bytes({str(tmp_path / 'iter_2.pth')!r}, b'x' * 100000)
+    atomic_file.atomic_write_bytes({str(tmp_path / 'iter_2.pth')!r}, b'x' * 100000)
 except OSError as exc:
     print('failed:', exc.errno)
 """

@@ -111,6 +111,7 @@ def alive(pid: int) -> bool:
 
 
 def test_killed_run_resumes_with_identical_losses(tmp_path):
+    """SIGKILL mid-run, newest checkpoint broken, resumed with other num_workers: same losses."""
     reference_dir, killed_dir = tmp_path / 'reference', tmp_path / 'killed'
     run(train_command(DEMO, reference_dir, *TINY, *workers(0, False)))
     reference = losses_by_iteration(reference_dir)
@@ -122,13 +123,17 @@ def test_killed_run_resumes_with_identical_losses(tmp_path):
     finally:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
-    assert not (killed_dir / f'epoch_{EPOCHS}.pth').exists()
     assert (killed_dir / 'train.lock').exists()  # left behind by the killed run
+    newest = max(int(p.stem.split('_')[1]) for p in killed_dir.glob('epoch_*.pth'))
+    assert newest in (2, 3)  # killed in epoch 3 (or right after its checkpoint)
+    broken = killed_dir / f'epoch_{newest}.pth'
+    broken.write_bytes(broken.read_bytes()[:100_000])  # and the newest checkpoint truncated
 
     resumed = run(train_command(DEMO, killed_dir, *TINY, *workers(2, True), resume=True))
     output = resumed.stdout + resumed.stderr
     assert 'Taking over the stale lock' in output
-    assert 'resumed epoch: 2, iter: 4' in output or 'resumed epoch: 3, iter: 6' in output
+    assert f'Resume: skipped {broken}: truncated or corrupt' in output
+    assert f'resumed epoch: {newest - 1}, iter: {2 * (newest - 1)}' in output
     combined = losses_by_iteration(killed_dir)
     assert sorted(combined) == sorted(reference)
     for iteration, losses in combined.items():  # bit-for-bit, re-run iterations included
