@@ -25,6 +25,8 @@ SMALL_RUN = [
     'train_dataloader.persistent_workers=False',
     'default_hooks.logger.interval=1',
     'default_hooks.checkpoint.interval=1',
+    'custom_hooks.0.train_dataloader.dataset.num_per_class=2',  # k-NN monitor: 20 + 20 clips
+    'custom_hooks.0.val_dataloader.dataset.num_per_class=2',
 ]
 
 

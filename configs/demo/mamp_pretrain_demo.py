@@ -70,3 +70,25 @@ default_hooks = dict(
     checkpoint=dict(interval=10, max_keep_ckpts=2),
 )
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
+
+# k-NN monitor: labelled demo clips with the linear probe's test pipeline; after training it
+# also scores a random-init encoder, so the run ends with both accuracies side by side.
+knn_pipeline = [
+    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
+    dict(type='FormatGCNInput', num_person=2),
+    dict(type='PackActionInputs'),
+]
+knn_data = dict(type='SyntheticSkeletonDataset', pipeline=knn_pipeline, test_mode=True)
+custom_hooks = [
+    dict(
+        type='KNNMonitorHook',
+        interval=10,
+        compare_random_init=True,
+        train_dataloader=dict(
+            batch_size=64, num_workers=0, dataset=dict(knn_data, split='train', num_per_class=32)
+        ),
+        val_dataloader=dict(
+            batch_size=64, num_workers=0, dataset=dict(knn_data, split='val', num_per_class=20)
+        ),
+    )
+]

@@ -1,0 +1,5 @@
+"""Evaluation helpers that need no labels at training time (k-NN on frozen features)."""
+
+from .knn import knn_class_scores, pool_encoder_features, topk_accuracy
+
+__all__ = ['knn_class_scores', 'pool_encoder_features', 'topk_accuracy']
