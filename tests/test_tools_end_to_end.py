@@ -21,6 +21,8 @@ REPO = Path(__file__).resolve().parents[1]
 DEMO = 'configs/demo/mamp_pretrain_demo.py'
 SMALL_RUN = [
     'train_dataloader.dataset.num_per_class=8',
+    'train_global_batch_size=32',
+    'train_dataloader.batch_size=32',
     'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
     'default_hooks.logger.interval=1',
@@ -124,3 +126,6 @@ def test_dist_train_two_cpu_processes(tmp_path):
     assert "type='CPUDistributedDataParallel'" in output
     assert (tmp_path / 'epoch_1.pth').is_file()
     assert len(logged_losses(tmp_path)) == 2
+    # the k-NN monitor gathered both ranks' features: all 20 + 20 labelled clips were scored
+    assert output.count('(20 bank / 20 val clips') == 2  # trained + random (rank 0 logs)
+    assert 'random init' in output

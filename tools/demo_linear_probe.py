@@ -2,12 +2,12 @@
 
 One command, CPU only, no download::
 
-    python tools/demo_linear_probe.py   # about 17 minutes on 2 CPU cores
+    python tools/demo_linear_probe.py
     python tools/demo_linear_probe.py --pose-2d   # the same on 2-D COCO-17 keypoints
 
 1. pre-trains with ``configs/demo/mamp_pretrain_demo.py`` (skipped with
-   ``--pretrained CKPT``); about 2000 iterations (200 epochs of the demo data)
-   are needed before the encoder beats a random one,
+   ``--pretrained CKPT``), whose k-NN monitor already compares the encoder with a
+   random one,
 2. trains the linear probe of ``configs/demo/mamp_linear_demo.py`` on the frozen
    pre-trained encoder,
 3. trains the same probe (same seed, data order and head init) on a randomly
@@ -43,10 +43,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument(
         '--pretrain-epochs',
         type=int,
-        default=200,
-        help='pre-training epochs (default 200, about 12 minutes on 2 cores; the quick-start '
-        "demo config's 30 epochs show the loss falling but are too short to beat a random "
-        'encoder); the cosine schedule follows',
+        help="pre-training epochs (default: the demo config's); the cosine schedule follows",
     )
     parser.add_argument(
         '--pose-2d',

@@ -1,6 +1,6 @@
 # Fine-tuning on the embedded synthetic skeletons (10 classes), CPU-sized: the data of
 # configs/demo/mamp_linear_demo.py and the encoder of configs/demo/mamp_pretrain_demo.py
-# (96 wide, 4 blocks, 64-frame clips) with the official fine-tune head and recipe (AdamW,
+# (96 wide, 4 blocks, 32-frame clips) with the official fine-tune head and recipe (AdamW,
 # weight decay 0.05 except 1-D params, layer-wise lr decay 0.8, drop path 0.3, dropout 0.3,
 # label smoothing 0.1, warm-up + cosine) on a short schedule.
 #   python tools/train.py configs/demo/mamp_finetune_demo.py
@@ -8,7 +8,7 @@
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH)
 _base_ = ['./mamp_linear_demo.py']
 
-clip_len = 64
+clip_len = 32
 max_epochs = 20
 base_lr = 1e-3
 model = dict(
@@ -23,7 +23,7 @@ model = dict(
         drop_path_rate=0.3,
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='work_dirs/mamp_pretrain_demo/epoch_30.pth',
+            checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth',
             prefix='backbone.',
         ),
     ),

@@ -1,5 +1,5 @@
 # Linear probe on the embedded synthetic skeletons (10 classes), CPU-sized: the encoder of
-# configs/demo/mamp_pretrain_demo.py (96 wide, 4 blocks, 64-frame clips), frozen, with the
+# configs/demo/mamp_pretrain_demo.py (96 wide, 4 blocks, 32-frame clips), frozen, with the
 # official pooling + BatchNorm1d(affine=False) + Linear head and the SGD recipe on a short
 # schedule. Test: single centre crop 0.95, AccMetric.
 #   python tools/train.py configs/demo/mamp_linear_demo.py
@@ -8,7 +8,7 @@
 #   --cfg-options model.backbone.init_cfg=None). tools/demo_linear_probe.py runs all three.
 _base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
 
-clip_len = 64
+clip_len = 32
 max_epochs = 20
 model = dict(
     backbone=dict(
@@ -16,7 +16,7 @@ model = dict(
         depth=4,
         num_heads=4,
         num_frames=clip_len,
-        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_30.pth'),
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth'),
     ),
     cls_head=dict(num_classes=10, in_channels=96),
 )

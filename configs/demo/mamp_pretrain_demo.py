@@ -1,16 +1,21 @@
-# MAMP pre-training on the embedded synthetic skeletons: runs on a 2-core CPU
-# in a few minutes with no download. Same algorithm as the paper (motion-aware
-# masking, motion target, masked-only loss) with a smaller encoder, 64-frame
-# clips and a short schedule.
+# MAMP pre-training on the embedded synthetic skeletons: runs on a 2-core CPU in about
+# 3 minutes with no download, and ends by showing that it learned something: the k-NN
+# monitor scores the pre-trained encoder next to a randomly initialised one.
 #   python tools/train.py configs/demo/mamp_pretrain_demo.py
+# Same algorithm as the paper (motion-aware masking with mask ratio 0.9 and tau 0.8, motion
+# target, masked-only loss, AdamW + warm-up + cosine) on a CPU budget: a 96-wide 4-block
+# encoder, 32-frame clips (8 x 25 = 200 tokens), only the acting person (the synthetic
+# second person is mostly absent or idle; padding it would double the cost), batches of 16
+# and 3000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/mamp_pretrain.py',
     '../_base_/schedules/pretrain_adamw_400e.py',
 ]
 
-clip_len = 64
-max_epochs = 30
+clip_len = 32
+num_person = 1
+max_epochs = 200
 model = dict(
     backbone=dict(embed_dims=96, depth=4, num_heads=4, num_frames=clip_len),
     head=dict(
@@ -25,15 +30,15 @@ model = dict(
 train_pipeline = [
     dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.5, 1.0), min_crop_len=32),
     dict(type='RandomRot3D', theta=0.3),
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=num_person),
     dict(type='MotionAwareMasking', mask_ratio=0.9, tau=0.8, temporal_patch_size=4),
     dict(type='PackActionInputs', algorithm_keys=('mask',)),
 ]
-# Global batch 32, split over processes by tools/train.py (1 CPU process x 32,
-# or 2 x 16 with tools/dist_train.sh ... 2), so lr needs no rescaling.
-train_global_batch_size = 32
+# Global batch 16, split over processes by tools/train.py (1 CPU process x 16,
+# or 2 x 8 with tools/dist_train.sh ... 2), so lr needs no rescaling.
+train_global_batch_size = 16
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=16,
     num_workers=1,
     persistent_workers=True,
     drop_last=True,
@@ -64,31 +69,33 @@ param_scheduler = [
         convert_to_iter_based=True,
     ),
 ]
-auto_scale_lr = dict(enable=False, base_batch_size=32)
+auto_scale_lr = dict(enable=False, base_batch_size=16)
 default_hooks = dict(
-    logger=dict(interval=5),
-    checkpoint=dict(interval=10, max_keep_ckpts=2),
+    logger=dict(interval=20),
+    checkpoint=dict(interval=50, max_keep_ckpts=2),
 )
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 
-# k-NN monitor: labelled demo clips with the linear probe's test pipeline; after training it
-# also scores a random-init encoder, so the run ends with both accuracies side by side.
+# k-NN monitor: the labelled demo clips (the 320 training clips as the bank, the 200
+# validation clips to classify) with the test view of the same data (centre crop, no
+# rotation, no mask). After training it also scores a random-init encoder, so the run
+# ends with both accuracies side by side.
 knn_pipeline = [
     dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=num_person),
     dict(type='PackActionInputs'),
 ]
 knn_data = dict(type='SyntheticSkeletonDataset', pipeline=knn_pipeline, test_mode=True)
 custom_hooks = [
     dict(
         type='KNNMonitorHook',
-        interval=10,
+        interval=50,
         compare_random_init=True,
         train_dataloader=dict(
             batch_size=64, num_workers=0, dataset=dict(knn_data, split='train', num_per_class=32)
         ),
         val_dataloader=dict(
-            batch_size=64, num_workers=0, dataset=dict(knn_data, split='val', num_per_class=20)
+            batch_size=64, num_workers=0, dataset=dict(knn_data, split='val', num_per_class=50)
         ),
     )
 ]

@@ -4,7 +4,7 @@ import copy
 import random
 import time
 from contextlib import contextmanager
-from typing import Dict, Iterator, Sequence, Tuple
+from typing import Dict, Iterator, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -75,7 +75,8 @@ class KNNMonitorHook(Hook):
         compare_random_init: after training, also score a freshly initialised encoder
             built from ``runner.cfg.model.backbone`` (seeded with ``random_init_seed``) and
             log both results side by side, the pre-trained one first.
-        random_init_seed: torch seed of that random encoder.
+        random_init_seed: torch seed of that random encoder (default: the config's
+            ``randomness.seed``, else 0; never rank-dependent, so all ranks build the same).
     """
 
     priority = 'LOW'
@@ -89,7 +90,7 @@ class KNNMonitorHook(Hook):
         temperature: float = 0.07,
         topk: Sequence[int] = (1, 5),
         compare_random_init: bool = False,
-        random_init_seed: int = 0,
+        random_init_seed: Optional[int] = None,
     ) -> None:
         if interval < 1:
             raise ValueError(f'interval must be >= 1, got {interval}')
@@ -132,7 +133,10 @@ class KNNMonitorHook(Hook):
         if not self.compare_random_init:
             return
         with preserved_random_state():
-            torch.manual_seed(self.random_init_seed)
+            seed = self.random_init_seed
+            if seed is None:
+                seed = (runner.cfg.get('randomness') or {}).get('seed') or 0
+            torch.manual_seed(seed)
             backbone_cfg = copy.deepcopy(runner.cfg.model['backbone'])
             backbone_cfg['init_cfg'] = None
             random_encoder = MODELS.build(backbone_cfg)
@@ -194,9 +198,10 @@ class KNNMonitorHook(Hook):
 
     def _loader(self, runner, split: str) -> DataLoader:
         if split not in self._loaders:
-            self._loaders[split] = runner.build_dataloader(
-                self.dataloader_cfgs[split], seed=runner.seed
-            )
+            loader = runner.build_dataloader(self.dataloader_cfgs[split], seed=runner.seed)
+            if len(loader.dataset) == 0:
+                raise ValueError(f'KNNMonitorHook: the {split}_dataloader dataset is empty')
+            self._loaders[split] = loader
         return self._loaders[split]
 
     @torch.no_grad()
