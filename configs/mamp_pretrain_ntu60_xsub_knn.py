@@ -10,7 +10,10 @@ knn_pipeline = [
     dict(type='PackActionInputs'),
 ]
 knn_data = dict(
-    type='PoseDataset', ann_file='data/skeleton/ntu60_3d.pkl', pipeline=knn_pipeline, test_mode=True
+    type='SafePoseDataset',
+    ann_file='data/skeleton/ntu60_3d.pkl',
+    pipeline=knn_pipeline,
+    test_mode=True,
 )
 custom_hooks = [
     dict(

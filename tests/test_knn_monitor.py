@@ -12,7 +12,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
-from mmaction_mamp.datasets.synthetic_skeleton import build_pose_annotations
+from mmaction_mamp.datasets.synthetic import build_pose_annotations
 from mmaction_mamp.engine.hooks.knn_monitor_hook import KNNMonitorHook, gather_in_sampler_order
 from mmaction_mamp.evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
 

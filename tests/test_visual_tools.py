@@ -38,7 +38,8 @@ def assert_picture(path: Path, min_size: tuple) -> Image.Image:
 
 @pytest.mark.slow
 def test_visualize_mamp_writes_png_and_gif(tmp_path):
-    model = MODELS.build(Config.fromfile(str(DEMO)).model)
+    cfg = Config.fromfile(str(DEMO))
+    model = MODELS.build(cfg.model)
     checkpoint = tmp_path / 'demo.pth'
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, checkpoint)
     out = tmp_path / 'vis'
@@ -55,7 +56,7 @@ def test_visualize_mamp_writes_png_and_gif(tmp_path):
     for png in pngs:
         assert_picture(png, (800, 600))
     gif = assert_picture(gifs[0], (200, 200))
-    assert gif.n_frames == 64  # one frame per clip frame
+    assert gif.n_frames == cfg.model.backbone.num_frames  # one frame per clip frame
 
 
 def test_plot_curves_reads_scalars_and_draws(tmp_path):

@@ -37,13 +37,9 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import load_checkpoint  # noqa: E402
 
 import mmaction_mamp  # noqa: E402,F401  (registers the plugin)
-from mmaction_mamp.datasets.synthetic_skeleton import JOINT_NAMES, PARENTS  # noqa: E402
-from mmaction_mamp.models.utils.masking import motion_aware_mask  # noqa: E402
-from mmaction_mamp.models.utils.skeleton_tokens import (  # noqa: E402
-    frame_motion,
-    patchify,
-    token_motion,
-)
+from mmaction_mamp.datasets.synthetic.skeleton import JOINT_NAMES, PARENTS  # noqa: E402
+from mmaction_mamp.models.utils.masking import motion_aware_mask, token_motion  # noqa: E402
+from mmaction_mamp.models.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
 
 BONES = [(joint, parent) for joint, parent in enumerate(PARENTS) if parent >= 0]
 SNAPSHOTS = 6  # frames drawn in the skeleton strip
@@ -126,8 +122,9 @@ def predict(model, skeleton: torch.Tensor, ratio: float, tau: float, seed: int):
         raise ValueError(f'the pictures assume one joint per token, the model has p={p}')
     grid = backbone.num_temporal_patches, backbone.num_spatial_patches
     generator = torch.Generator().manual_seed(seed)
-    motion_mask = motion_aware_mask(skeleton, ratio, tau, u, p, generator)
-    uniform_mask = motion_aware_mask(skeleton, ratio, 0.0, u, p, generator)
+    noise = torch.rand(2, skeleton.shape[0], grid[0] * grid[1], generator=generator)
+    motion_mask = motion_aware_mask(skeleton, ratio, tau, u, p, noise[0])
+    uniform_mask = motion_aware_mask(skeleton, ratio, 0.0, u, p, noise[1])
     latent, ids_keep = backbone.forward_visible(skeleton, motion_mask)
     predicted = head(latent, ids_keep)  # (1, L, u*C), normalised per token
     true_tokens = patchify(frame_motion(skeleton), u, p).flatten(1, 2)
