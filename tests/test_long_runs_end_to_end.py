@@ -35,6 +35,10 @@ SMALL_MODEL_AND_LOGS = [
     'default_hooks.logger.interval=1',
     'default_hooks.checkpoint.interval=1',
     'log_processor.window_size=1',  # log each iteration's own loss
+    'train_global_batch_size=32',  # the iteration counts below assume batches of 32
+    'train_dataloader.batch_size=32',
+    'custom_hooks.0.train_dataloader.dataset.num_per_class=2',  # k-NN monitor: 20 + 20 clips
+    'custom_hooks.0.val_dataloader.dataset.num_per_class=2',
 ]
 TINY = [
     *SCHEDULE,
