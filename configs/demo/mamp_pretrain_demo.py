@@ -6,7 +6,7 @@
 # target, masked-only loss, AdamW + warm-up + cosine) on a CPU budget: a 96-wide 4-block
 # encoder, 32-frame clips (8 x 25 = 200 tokens), only the acting person (the synthetic
 # second person is mostly absent or idle; padding it would double the cost), batches of 16
-# and 3000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
+# and 4000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/mamp_pretrain.py',
@@ -76,7 +76,7 @@ default_hooks = dict(
 )
 env_cfg = dict(dist_cfg=dict(backend='gloo'))
 
-# k-NN monitor: the labelled demo clips (the 320 training clips as the bank, the 200
+# k-NN monitor: the labelled demo clips (the 320 training clips as the bank, 500
 # validation clips to classify) with the test view of the same data (centre crop, no
 # rotation, no mask). After training it also scores a random-init encoder, so the run
 # ends with both accuracies side by side.
