@@ -1,5 +1,5 @@
-# MAMP pre-training on the embedded synthetic skeletons: runs on a 2-core CPU in about
-# 3 minutes with no download, and ends by showing that it learned something: the k-NN
+# MAMP pre-training on the embedded synthetic skeletons: about 6 CPU-minutes (one thread)
+# with no download, and ends by showing what it learned: the k-NN
 # monitor scores the pre-trained encoder next to a randomly initialised one.
 #   python tools/train.py configs/demo/mamp_pretrain_demo.py
 # Same algorithm as the paper (motion-aware masking with mask ratio 0.9 and tau 0.8, motion
