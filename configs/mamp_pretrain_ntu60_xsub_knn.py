@@ -25,5 +25,8 @@ custom_hooks = [
         val_dataloader=dict(
             batch_size=128, num_workers=8, dataset=dict(knn_data, split='xsub_val')
         ),
-    )
+    ),
+    # replacing the list drops the runtime's plugin hooks: keep them
+    dict(type='PortableCheckpointHook'),
+    dict(type='SilenceKnownDeprecationsHook'),
 ]

@@ -97,5 +97,8 @@ custom_hooks = [
         val_dataloader=dict(
             batch_size=64, num_workers=0, dataset=dict(knn_data, split='val', num_per_class=50)
         ),
-    )
+    ),
+    # replacing the list drops the runtime's plugin hooks: keep them
+    dict(type='PortableCheckpointHook'),
+    dict(type='SilenceKnownDeprecationsHook'),
 ]

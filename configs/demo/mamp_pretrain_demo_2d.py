@@ -36,4 +36,4 @@ param_scheduler = [
     ),
 ]
 default_hooks = dict(logger=dict(interval=5), checkpoint=dict(interval=10))
-custom_hooks = []
+custom_hooks = [dict(type='PortableCheckpointHook'), dict(type='SilenceKnownDeprecationsHook')]
