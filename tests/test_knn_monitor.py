@@ -200,7 +200,11 @@ def test_ntu60_knn_config_keeps_the_recipe_and_reads_the_labelled_splits(tmp_pat
     data['split'] = dict(xsub_train=data['split']['train'], xsub_val=data['split']['val'])
     ann_file = tmp_path / 'ntu60_3d.pkl'
     ann_file.write_bytes(pickle.dumps(data))
-    (hook_cfg,) = monitored.custom_hooks
+    hook_cfg = monitored.custom_hooks[0]
+    assert [h.type for h in monitored.custom_hooks[1:]] == [
+        'PortableCheckpointHook',
+        'SilenceKnownDeprecationsHook',
+    ]
     assert (hook_cfg.type, hook_cfg.interval) == ('KNNMonitorHook', 20)
     loaders = (hook_cfg.train_dataloader, hook_cfg.val_dataloader)
     for loader in loaders:

@@ -23,7 +23,7 @@ model = dict(
         drop_path_rate=0.3,
         init_cfg=dict(
             type='Pretrained',
-            checkpoint='work_dirs/mamp_pretrain_demo/epoch_200.pth',
+            checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth',
             prefix='backbone.',
         ),
     ),

@@ -16,7 +16,7 @@ model = dict(
         depth=4,
         num_heads=4,
         num_frames=clip_len,
-        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_200.pth'),
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth'),
     ),
     cls_head=dict(num_classes=10, in_channels=96),
 )

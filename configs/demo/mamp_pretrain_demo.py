@@ -1,4 +1,4 @@
-# MAMP pre-training on the embedded synthetic skeletons: about 6 CPU-minutes (one thread)
+# MAMP pre-training on the embedded synthetic skeletons: about 4.6 CPU-minutes (one thread)
 # with no download, and ends by showing what it learned: the k-NN
 # monitor scores the pre-trained encoder next to a randomly initialised one.
 #   python tools/train.py configs/demo/mamp_pretrain_demo.py
@@ -6,7 +6,7 @@
 # target, masked-only loss, AdamW + warm-up + cosine) on a CPU budget: a 96-wide 4-block
 # encoder, 32-frame clips (8 x 25 = 200 tokens), only the acting person (the synthetic
 # second person is mostly absent or idle; padding it would double the cost), batches of 16
-# and 4000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
+# and 3000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
 _base_ = [
     '../_base_/default_runtime.py',
     '../_base_/models/mamp_pretrain.py',
@@ -15,7 +15,7 @@ _base_ = [
 
 clip_len = 32
 num_person = 1
-max_epochs = 200
+max_epochs = 150
 model = dict(
     backbone=dict(embed_dims=96, depth=4, num_heads=4, num_frames=clip_len),
     head=dict(

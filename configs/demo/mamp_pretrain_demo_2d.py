@@ -25,7 +25,14 @@ train_cfg = dict(max_epochs=max_epochs)
 train_global_batch_size = 32
 auto_scale_lr = dict(base_batch_size=32)
 param_scheduler = [
-    dict(type='LinearLR', start_factor=1e-8, end=3, by_epoch=True, convert_to_iter_based=True),
+    dict(
+        type='LinearLR',
+        start_factor=1e-8,
+        begin=0,
+        end=3,
+        by_epoch=True,
+        convert_to_iter_based=True,
+    ),
     dict(
         type='CosineAnnealingLR',
         eta_min_ratio=0.05,
