@@ -16,7 +16,7 @@ from mmengine.runner import Runner
 import mmaction_mamp  # noqa: F401  (registers the plugin)
 from mmaction_mamp.engine.hooks import add_plugin_hooks
 from mmaction_mamp.engine.runs import configure_data_checks
-from mmaction_mamp.utils import prepare_cpu_distributed
+from mmaction_mamp.utils import distributed_session, prepare_cpu_distributed
 from mmaction_mamp.utils.config_loading import load_config
 from mmaction_mamp.utils.preflight import exit_on_problems, testing_problems
 
@@ -77,8 +77,9 @@ def main() -> None:
     add_plugin_hooks(cfg)
     prepare_cpu_distributed(cfg, args.launcher)
     configure_data_checks(cfg)
-    runner = Runner.from_cfg(cfg)
-    runner.test()
+    with distributed_session():
+        runner = Runner.from_cfg(cfg)
+        runner.test()
 
 
 if __name__ == '__main__':

@@ -22,7 +22,11 @@ from mmaction_mamp.engine.runs import (
     lock_work_dir,
     newest_readable_checkpoint,
 )
-from mmaction_mamp.utils import apply_global_batch_size, prepare_cpu_distributed
+from mmaction_mamp.utils import (
+    apply_global_batch_size,
+    distributed_session,
+    prepare_cpu_distributed,
+)
 from mmaction_mamp.utils.config_loading import load_config
 from mmaction_mamp.utils.preflight import exit_on_problems, training_problems
 
@@ -116,7 +120,7 @@ def main() -> None:
     prepare_cpu_distributed(cfg, args.launcher)
     rank = int(os.environ.get('RANK', 0)) if args.launcher != 'none' else 0
     try:
-        with lock_work_dir(cfg.work_dir, rank):
+        with distributed_session(), lock_work_dir(cfg.work_dir, rank):
             if args.resume == 'auto':
                 cfg.load_from = newest_readable_checkpoint(cfg.work_dir)
                 cfg.resume = cfg.load_from is not None

@@ -1,6 +1,10 @@
 """Utilities: portable checkpoints, global batch size, CPU distributed runs."""
 
-from .distributed import CPUDistributedDataParallel, prepare_cpu_distributed
+from .distributed import (
+    CPUDistributedDataParallel,
+    distributed_session,
+    prepare_cpu_distributed,
+)
 from .global_batch import apply_global_batch_size
 from .portable_checkpoint import (
     from_portable,
@@ -13,6 +17,7 @@ from .portable_checkpoint import (
 __all__ = [
     'CPUDistributedDataParallel',
     'apply_global_batch_size',
+    'distributed_session',
     'from_portable',
     'is_legacy_checkpoint',
     'legacy_checkpoint_message',

@@ -8,7 +8,8 @@ untouched.
 """
 
 import os
-from typing import Optional, Sequence
+from contextlib import contextmanager
+from typing import Iterator, Optional, Sequence
 
 import torch
 import torch.distributed as dist
@@ -49,3 +50,20 @@ def prepare_cpu_distributed(cfg: Config, launcher: str) -> bool:
         find_unused_parameters=cfg.get('find_unused_parameters', False),
     )
     return True
+
+
+@contextmanager
+def distributed_session() -> Iterator[None]:
+    """Close the process group when the wrapped run ends normally.
+
+    A process that exits with its process group still open lets the
+    interpreter tear down gloo's worker threads while they hold tensors; the
+    process then aborts ("terminate called without an active exception") and
+    ``torch.distributed.run`` reports the whole run as failed, although
+    training finished. All ranks meet at a barrier first, so no rank closes
+    the group while another still sends (e.g. the k-NN monitor's gather).
+    """
+    yield
+    if dist.is_available() and dist.is_initialized():
+        dist.barrier()
+        dist.destroy_process_group()
