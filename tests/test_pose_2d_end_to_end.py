@@ -36,7 +36,11 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
         'param_scheduler.1.begin=1',
         'param_scheduler.1.end=4',
         'train_dataloader.dataset.num_per_class=8',
+        'train_global_batch_size=32',
+        'train_dataloader.batch_size=32',
         'default_hooks.checkpoint.interval=4',
+        'custom_hooks.0.train_dataloader.dataset.num_per_class=2',  # k-NN monitor: 20 + 20 clips
+        'custom_hooks.0.val_dataloader.dataset.num_per_class=2',
         *TINY_DATA,
     )
     losses = logged_losses(pretrain_dir)
@@ -44,6 +48,8 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
     assert sum(losses[-3:]) / 3 < 0.8 * sum(losses[:3]) / 3
     checkpoint = pretrain_dir / 'epoch_4.pth'
     assert checkpoint.is_file()
+    (log,) = pretrain_dir.glob('*/*.log')
+    assert 'k-NN monitor (random init): top1' in log.read_text()  # scored on 2-D clips
 
     proc = run_tool(
         sys.executable,

@@ -5,13 +5,13 @@
 # (after the 2-D demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None).
-#   python tools/demo_linear_probe.py --two-d   runs pre-training and both probes.
+#   python tools/demo_linear_probe.py --pose-2d   runs pre-training and both probes.
 _base_ = ['./mamp_linear_demo.py', '../_base_/datasets/pose2d_pipelines.py']
 
 model = dict(
     backbone=dict(
         **_base_.encoder_2d,
-        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_30.pth'),
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_150.pth'),
     )
 )
 train_pipeline = [
