@@ -1,4 +1,4 @@
-# MAMP pre-training on the embedded synthetic skeletons: about 4.6 CPU-minutes (one thread)
+# MAMP pre-training on the embedded synthetic skeletons: about 3 minutes on 2 idle CPU cores
 # with no download, and ends by showing what it learned: the k-NN
 # monitor scores the pre-trained encoder next to a randomly initialised one.
 #   python tools/train.py configs/demo/mamp_pretrain_demo.py

@@ -6,7 +6,7 @@
 # Start from the demo pre-training instead (python tools/train.py
 # configs/demo/mamp_pretrain_demo.py first):
 #   --cfg-options model.backbone.init_cfg.type=Pretrained \
-#       model.backbone.init_cfg.checkpoint=work_dirs/mamp_pretrain_demo/epoch_30.pth \
+#       model.backbone.init_cfg.checkpoint=work_dirs/mamp_pretrain_demo/epoch_150.pth \
 #       model.backbone.init_cfg.prefix=backbone.
 _base_ = ['../_base_/default_runtime.py']
 
