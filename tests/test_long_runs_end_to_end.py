@@ -174,6 +174,26 @@ def test_second_run_into_a_locked_work_dir_exits_at_once(tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ['train.lock']  # nothing else created
 
 
+def test_locked_work_dir_stops_a_two_process_run(tmp_path):
+    """Under dist_train.sh rank 0 holds the lock: its refusal ends every rank, nothing hangs."""
+    holder = dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
+    (tmp_path / 'train.lock').write_text(json.dumps(holder))
+    command = ['bash', 'tools/dist_train.sh', str(DEMO), '2', '--work-dir', str(tmp_path)]
+    proc = subprocess.run(
+        [*command, '--cfg-options', *TINY],
+        cwd=REPO,
+        env=dict(environment(), PORT='29517'),
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert proc.returncode != 0
+    refusal = f'error: work dir {tmp_path} is in use by another run (pid {os.getpid()} on host'
+    assert (proc.stdout + proc.stderr).count(refusal) == 1  # rank 0 only
+    assert 'Epoch(train)' not in proc.stdout + proc.stderr
+    assert [p.name for p in tmp_path.iterdir()] == ['train.lock']
+
+
 @pytest.fixture(scope='module')
 def two_bad_clips(tmp_path_factory) -> Path:
     """A config training on a pickle of 40 clips of which clip 37 has a NaN, clip 12 no motion."""
