@@ -14,6 +14,7 @@ from mmengine.registry import DefaultScope
 from mmaction_mamp.datasets.coco_layout import COCO_LEFT, COCO_RIGHT
 from mmaction_mamp.datasets.synthetic import generate_pose_2d
 from mmaction_mamp.datasets.transforms import (
+    CentreDetectedJoints,
     DetectedCropResize,
     RandomFlipRotateScale2D,
     ZeroUndetectedJoints,
@@ -139,6 +140,23 @@ def test_rotation_is_rigid_in_pixels():
     np.testing.assert_allclose(scaled @ [0.5, 0.5], [-0.55, 0.55], atol=1e-12)
 
 
+def test_centring_on_the_hips_keeps_missed_joints_zero():
+    steps = [dict(type='PreNormalize2D'), dict(type='ZeroUndetectedJoints')]
+    out = build_pipeline([*steps, dict(type='CentreDetectedJoints')])(hand_made_sample())
+    # hips 11 and 12 of person 0 are first seen in frame 2 at (1.1, -0.3) and (1.2, -0.3)
+    t, j = np.meshgrid(np.arange(2, 6), np.arange(17), indexing='ij')
+    expected = np.zeros((2, 6, 17, 2), np.float32)
+    expected[0, 2:, :, 0] = 0.1 * j - 1.15
+    expected[0, 2:, :, 1] = 0.1 * (t - 2)
+    expected[1, 3, 0] = (0.5 - 1.15, 0.5 + 0.3)
+    # joint 0 of frame 5 lies exactly on the image centre: (0, 0) after PreNormalize2D, which
+    # the zero convention of missed joints cannot tell from a miss, so it stays 0 too
+    expected[0, 5, 0] = 0
+    np.testing.assert_allclose(out['keypoint'], expected, atol=1e-6)
+    assert out['keypoint'].dtype == np.float32
+    assert np.count_nonzero(out['keypoint'].any(-1)) == 4 * 17 - 1 + 1  # zeros stay zeros
+
+
 def test_augmentation_draws_from_the_sample_generator_and_keeps_absent_joints_zero():
     keypoint = np.random.default_rng(0).normal(size=(2, 5, 17, 2)).astype(np.float32)
     keypoint[1] = 0  # absent person
@@ -192,6 +210,16 @@ def test_augmentation_draws_from_the_sample_generator_and_keeps_absent_joints_ze
             RandomFlipRotateScale2D(),
             dict(frame_dir='a6', keypoint=np.ones((1, 4, 5, 2))),
             'sample a6: 5 joints, but left_kp / right_kp name joint 16',
+        ),
+        (
+            CentreDetectedJoints(),
+            dict(frame_dir='a7', keypoint=np.ones((1, 4, 17, 2)) * (np.arange(17) < 11)[:, None]),
+            r'joints \[11, 12\] of person 0 of a7 are never detected in the same frame',
+        ),
+        (
+            CentreDetectedJoints(),
+            dict(frame_dir='a8', keypoint=np.ones((1, 4, 5, 2))),
+            'keypoint of a8 has 5 joints, origin_joints are',
         ),
     ],
 )

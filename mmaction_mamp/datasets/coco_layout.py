@@ -10,3 +10,5 @@ NUM_COCO_KEYPOINTS = len(COCO_KEYPOINTS)
 # ``right_kp`` lists mmaction2's ``Flip`` takes for COCO skeletons).
 COCO_LEFT = (1, 3, 5, 7, 9, 11, 13, 15)
 COCO_RIGHT = (2, 4, 6, 8, 10, 12, 14, 16)
+# The hips, whose midpoint is the origin of centred 2-D skeletons (``CentreDetectedJoints``).
+COCO_HIPS = (COCO_KEYPOINTS.index('left_hip'), COCO_KEYPOINTS.index('right_hip'))
