@@ -32,8 +32,9 @@ SMALL_RUN = [
 ]
 
 
-def run_tool(*args: str, timeout: int = 400) -> subprocess.CompletedProcess:
-    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS='1')
+def run_tool(*args: str, timeout: int = 400, port: int = 29500) -> subprocess.CompletedProcess:
+    """Run a tool from the repository root; ``port`` is dist_*.sh's rendezvous port."""
+    env = dict(os.environ, PYTHONPATH=str(REPO), OMP_NUM_THREADS='1', PORT=str(port))
     proc = subprocess.run(
         list(args), cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
     )
@@ -129,3 +130,36 @@ def test_dist_train_two_cpu_processes(tmp_path):
     # the k-NN monitor gathered both ranks' features: all 20 + 20 labelled clips were scored
     assert output.count('(20 bank / 20 val clips') == 2  # trained + random (rank 0 logs)
     assert 'random init' in output
+
+
+def test_dist_test_two_cpu_processes_matches_one_process(tmp_path):
+    linear = 'configs/demo/mamp_linear_demo.py'
+    tiny = [
+        'model.backbone.init_cfg=None',  # a random frozen encoder: no pre-training needed
+        'test_dataloader.dataset.num_per_class=2',  # 20 clips: 10 per rank, no padding
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+    ]
+    run_tool(
+        sys.executable, 'tools/train.py', linear, '--work-dir', str(tmp_path / 'train'),
+        '--cfg-options', 'train_cfg.max_epochs=1', 'train_dataloader.dataset.num_per_class=4',
+        'train_dataloader.num_workers=0', 'train_dataloader.persistent_workers=False',
+        'val_dataloader.dataset.num_per_class=2', 'val_dataloader.num_workers=0',
+        'val_dataloader.persistent_workers=False', *tiny[:1],
+    )  # fmt: skip
+    checkpoint = str(tmp_path / 'train' / 'epoch_1.pth')
+    single = run_tool(
+        sys.executable, 'tools/test.py', linear, checkpoint, '--work-dir', str(tmp_path / 'one'),
+        '--cfg-options', *tiny,
+    )  # fmt: skip
+    double = run_tool(
+        'bash', 'tools/dist_test.sh', linear, checkpoint, '2', '--work-dir', str(tmp_path / 'two'),
+        '--cfg-options', *tiny, port=29501,
+    )  # fmt: skip
+
+    def accuracy(proc: subprocess.CompletedProcess) -> str:
+        (line,) = [x for x in (proc.stdout + proc.stderr).splitlines() if 'Epoch(test)' in x]
+        return line.split('acc/top1:')[1].split('data_time')[0].strip()
+
+    assert accuracy(double) == accuracy(single)  # both ranks' predictions gathered
+    assert 'Distributed training: True' in double.stdout + double.stderr
