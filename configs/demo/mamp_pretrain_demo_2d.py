@@ -25,20 +25,19 @@ knn_pipeline_2d = [
     dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
-knn_data_2d = dict(type='SyntheticPose2DDataset', pipeline=knn_pipeline_2d, test_mode=True)
+# The 3-D demo's k-NN monitor (same interval, bank and val sizes), reading the 2-D clips.
+knn_data_2d = dict(type='SyntheticPose2DDataset', pipeline=knn_pipeline_2d)
+knn_hook = _base_.custom_hooks[0]
 custom_hooks = [
     dict(
-        type='KNNMonitorHook',
-        interval=50,
-        compare_random_init=True,
+        knn_hook,
         train_dataloader=dict(
-            batch_size=64, num_workers=0, dataset=dict(knn_data_2d, split='train', num_per_class=32)
+            knn_hook.train_dataloader,
+            dataset=dict(knn_hook.train_dataloader.dataset, **knn_data_2d),
         ),
         val_dataloader=dict(
-            batch_size=64, num_workers=0, dataset=dict(knn_data_2d, split='val', num_per_class=50)
+            knn_hook.val_dataloader, dataset=dict(knn_hook.val_dataloader.dataset, **knn_data_2d)
         ),
     ),
-    # replacing the list drops the runtime's plugin hooks: keep them
-    dict(type='PortableCheckpointHook'),
-    dict(type='SilenceKnownDeprecationsHook'),
+    *_base_.custom_hooks[1:],  # the plugin hooks
 ]
