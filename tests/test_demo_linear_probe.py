@@ -1,4 +1,4 @@
-"""tools/demo_linear_probe.py: a longer pre-training keeps the warm-up and stretches the cosine."""
+"""tools/misc/demo_linear_probe.py: a longer pre-training keeps the warm-up and stretches the cosine."""
 
 import importlib.util
 
@@ -9,7 +9,7 @@ from mmengine.config import Config
 @pytest.fixture
 def demo_tool(repo_root):
     spec = importlib.util.spec_from_file_location(
-        'demo_linear_probe', repo_root / 'tools' / 'demo_linear_probe.py'
+        'demo_linear_probe', repo_root / 'tools' / 'misc' / 'demo_linear_probe.py'
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -1,4 +1,4 @@
-"""tools/visualize_mamp.py and tools/analysis/plot_curves.py write real, non-blank images."""
+"""tools/visualizations/visualize_mamp.py and tools/analysis_tools/plot_curves.py write real, non-blank images."""
 
 import json
 import os
@@ -44,7 +44,7 @@ def test_visualize_mamp_writes_png_and_gif(tmp_path):
     torch.save({'state_dict': model.state_dict(), 'meta': {}}, checkpoint)
     out = tmp_path / 'vis'
     proc = run_tool(
-        'tools/visualize_mamp.py', str(DEMO), str(checkpoint), '--out', str(out),
+        'tools/visualizations/visualize_mamp.py', str(DEMO), str(checkpoint), '--out', str(out),
         '--num-samples', '2', '--gif',
         '--cfg-options', 'train_dataloader.dataset.num_per_class=2',
     )  # fmt: skip
@@ -69,16 +69,16 @@ def test_plot_curves_reads_scalars_and_draws(tmp_path):
     scalars = run_dir / 'vis_data' / 'scalars.json'
     scalars.write_text('\n'.join(json.dumps(r) for r in records) + '\n')
 
-    proc = run_tool('tools/analysis/plot_curves.py', str(tmp_path / 'work'))
+    proc = run_tool('tools/analysis_tools/plot_curves.py', str(tmp_path / 'work'))
     png = tmp_path / 'work' / 'curves.png'
     assert f'wrote {png}' in proc.stdout
     assert_picture(png, (1000, 250))
 
-    sys.path.insert(0, str(REPO / 'tools' / 'analysis'))
+    sys.path.insert(0, str(REPO / 'tools' / 'analysis_tools'))
     try:
         from plot_curves import read_scalars
     finally:
-        sys.path.remove(str(REPO / 'tools' / 'analysis'))
+        sys.path.remove(str(REPO / 'tools' / 'analysis_tools'))
     series = read_scalars(str(scalars))
     assert series['knn/top1'] == ([5, 10], [40.0, 55.0])
     assert series['loss'][0] == list(range(1, 11))
@@ -90,7 +90,7 @@ def test_plot_curves_names_the_bad_line(tmp_path):
     (tmp_path / 'vis_data' / 'scalars.json').write_text('{"loss": 1.0, "step": 1}\n{oops\n')
     env = dict(os.environ, PYTHONPATH=str(REPO))
     proc = subprocess.run(
-        [sys.executable, 'tools/analysis/plot_curves.py', str(tmp_path)],
+        [sys.executable, 'tools/analysis_tools/plot_curves.py', str(tmp_path)],
         cwd=REPO, env=env, capture_output=True, text=True, timeout=120,
     )  # fmt: skip
     assert proc.returncode != 0

@@ -5,7 +5,7 @@
 #   python tools/train.py configs/demo/mamp_linear_demo.py
 # (after the demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
-#   --cfg-options model.backbone.init_cfg=None). tools/demo_linear_probe.py runs all three.
+#   --cfg-options model.backbone.init_cfg=None). tools/misc/demo_linear_probe.py runs all three.
 _base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
 
 clip_len = 32

@@ -5,7 +5,7 @@
 # (after the 2-D demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None).
-#   python tools/demo_linear_probe.py --pose-2d   runs pre-training and both probes.
+#   python tools/misc/demo_linear_probe.py --pose-2d   runs pre-training and both probes.
 _base_ = ['./mamp_linear_demo.py', '../_base_/datasets/pose2d_pipelines.py']
 
 model = dict(

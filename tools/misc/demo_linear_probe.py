@@ -2,8 +2,8 @@
 
 One command, CPU only, no download::
 
-    python tools/demo_linear_probe.py
-    python tools/demo_linear_probe.py --pose-2d   # the same on 2-D COCO-17 keypoints
+    python tools/misc/demo_linear_probe.py
+    python tools/misc/demo_linear_probe.py --pose-2d   # the same on 2-D COCO-17 keypoints
 
 1. pre-trains with ``configs/demo/mamp_pretrain_demo.py`` (skipped with
    ``--pretrained CKPT``), whose k-NN monitor already compares the encoder with a
@@ -27,7 +27,7 @@ from mmengine.runner import Runner
 import mmaction_mamp  # noqa: F401  (registers the plugin)
 from mmaction_mamp.utils import apply_global_batch_size
 
-REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
+REPO = osp.dirname(osp.dirname(osp.dirname(osp.abspath(__file__))))
 PRETRAIN_CONFIG = osp.join(REPO, 'configs', 'demo', 'mamp_pretrain_demo.py')
 LINEAR_CONFIG = osp.join(REPO, 'configs', 'demo', 'mamp_linear_demo.py')
 PRETRAIN_CONFIG_2D = osp.join(REPO, 'configs', 'demo', 'mamp_pretrain_demo_2d.py')

@@ -13,7 +13,7 @@ true token.
 
 Example (after ``python tools/train.py configs/demo/mamp_pretrain_demo.py``)::
 
-    python tools/visualize_mamp.py configs/demo/mamp_pretrain_demo.py \
+    python tools/visualizations/visualize_mamp.py configs/demo/mamp_pretrain_demo.py \
         work_dirs/mamp_pretrain_demo/epoch_150.pth --out work_dirs/vis --num-samples 4 --gif
 """
 

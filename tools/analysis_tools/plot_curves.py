@@ -7,7 +7,7 @@ directory given. k-NN records come from ``KNNMonitorHook``; the random-init enco
 
 Example::
 
-    python tools/analysis/plot_curves.py work_dirs/mamp_pretrain_demo   # -> .../curves.png
+    python tools/analysis_tools/plot_curves.py work_dirs/mamp_pretrain_demo   # -> .../curves.png
 """
 
 import argparse
