@@ -1,6 +1,8 @@
-"""tools/misc/demo_linear_probe.py: a longer pre-training keeps the warm-up and stretches the cosine."""
+"""tools/misc/demo_linear_probe.py: which pre-training it probes, and a longer pre-training
+keeps the warm-up and stretches the cosine."""
 
 import importlib.util
+from pathlib import Path
 
 import pytest
 from mmengine.config import Config
@@ -16,14 +18,66 @@ def demo_tool(repo_root):
     return module
 
 
+def test_batch_sizes_come_from_the_configs(demo_tool):
+    source = Path(demo_tool.__file__).read_text()
+    assert 'apply_global_batch_size' not in source
+    for config in (demo_tool.LINEAR_CONFIG, demo_tool.LINEAR_CONFIG_2D):
+        assert Config.fromfile(config).train_dataloader.batch_size == 32
+
+
 @pytest.mark.parametrize('config', ['PRETRAIN_CONFIG', 'PRETRAIN_CONFIG_2D'])
 def test_longer_pretraining_keeps_the_warmup(demo_tool, config):
     cfg = Config.fromfile(getattr(demo_tool, config))
     warmup, cosine = cfg.param_scheduler
     assert (warmup.type, warmup.end, cosine.end) == ('LinearLR', 3, cfg.train_cfg.max_epochs)
-    demo_tool.stretch_schedule(cfg, 200)
-    assert cfg.train_cfg.max_epochs == 200
-    assert [(s.type, s.begin, s.end) for s in cfg.param_scheduler] == [
+    options = demo_tool.stretched_schedule_options(cfg, 200)
+    assert options == ['train_cfg.max_epochs=200', 'param_scheduler.1.end=200']
+    cfg.merge_from_dict(dict(option.split('=') for option in options))
+    assert [(s.type, s.begin, int(s.end)) for s in cfg.param_scheduler] == [
         ('LinearLR', 0, 3),
         ('CosineAnnealingLR', 3, 200),
     ]
+
+
+def _args(demo_tool, **kwargs):
+    defaults = dict(pretrained=None, quick_start_dir=None, pretrain_epochs=None, work_dir='w')
+    return demo_tool.argparse.Namespace(**dict(defaults, **kwargs))
+
+
+def test_uses_the_quick_start_checkpoint_when_it_exists(demo_tool, tmp_path, monkeypatch):
+    def no_pretraining(*args, **kwargs):
+        raise AssertionError('pre-trained again although the quick start checkpoint exists')
+
+    monkeypatch.setattr(demo_tool.subprocess, 'run', no_pretraining)
+    assert demo_tool.quick_start_checkpoint(demo_tool.PRETRAIN_CONFIG) == (
+        'work_dirs/mamp_pretrain_demo/epoch_150.pth'
+    )
+    (tmp_path / 'epoch_150.pth').write_bytes(b'')
+    args = _args(demo_tool, quick_start_dir=str(tmp_path))
+    checkpoint, source = demo_tool.pretraining_checkpoint(args, demo_tool.PRETRAIN_CONFIG)
+    assert checkpoint == str(tmp_path / 'epoch_150.pth')
+    assert source == "the quick start's pre-training"
+    args = _args(demo_tool, pretrained='given.pth', quick_start_dir=str(tmp_path))
+    assert demo_tool.pretraining_checkpoint(args, demo_tool.PRETRAIN_CONFIG) == (
+        'given.pth',
+        'given with --pretrained',
+    )
+
+
+def test_pretrains_with_the_train_tool_without_a_quick_start(demo_tool, tmp_path, monkeypatch):
+    commands = []
+
+    def fake_train(command, check):
+        commands.append(command)
+        work_dir = Path(command[command.index('--work-dir') + 1])
+        work_dir.mkdir(parents=True)
+        (work_dir / 'last_checkpoint').write_text(str(work_dir / 'epoch_150.pth'))
+
+    monkeypatch.setattr(demo_tool.subprocess, 'run', fake_train)
+    args = _args(demo_tool, quick_start_dir=str(tmp_path / 'none'), work_dir=str(tmp_path))
+    checkpoint, source = demo_tool.pretraining_checkpoint(args, demo_tool.PRETRAIN_CONFIG_2D)
+    assert checkpoint == str(tmp_path / 'pretrain' / 'epoch_150.pth')
+    assert 'pre-trained now' in source and 'not found' in source
+    (command,) = commands
+    assert command[1:3] == [demo_tool.TRAIN_TOOL, demo_tool.PRETRAIN_CONFIG_2D]
+    assert '--cfg-options' not in command

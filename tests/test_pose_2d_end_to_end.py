@@ -77,7 +77,9 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
 
 def write_2d_pickle(path: Path) -> str:
     """An ``ntu60_2d.pkl``-like file: COCO-17 pixels + scores, splits xsub_train / xsub_val."""
-    annotations = generate_pose_2d(2, seed=0, classes=('wave_hand', 'clap', 'push'))
+    annotations = generate_pose_2d(
+        2, seed=0, classes=('raise_right_arm', 'lower_left_arm', 'stand_up')
+    )
     names = [a['frame_dir'] for a in annotations]
     split = dict(xsub_train=names[0::2], xsub_val=names[1::2])
     mmengine.dump(dict(split=split, annotations=annotations), str(path))

@@ -1,10 +1,10 @@
 # MAMP pre-training on the embedded synthetic actions seen as 2-D COCO-17 keypoints with
 # detector scores (SyntheticPose2DDataset: the 3-D demo actions projected to 1920 x 1080
 # pixels): the recipe of configs/demo/mamp_pretrain_demo.py (96-wide 4-block encoder,
-# 32-frame single-person clips, batches of 16, 3000 iterations) with the 2-D pipeline of
-# configs/mamp_pretrain_ntu60_2d.py (8 x 17 = 136 tokens per person). Like the 3-D demo it
-# ends with the k-NN monitor's comparison with a randomly initialised encoder, here on the
-# 2-D view of the labelled demo clips.
+# 32-frame single-person clips, batches of 16, 3000 iterations, data pipeline in the main
+# process) with the 2-D pipeline of configs/mamp_pretrain_ntu60_2d.py (8 x 17 = 136 tokens
+# per person). Like the 3-D demo it ends with the k-NN monitor's comparison with a randomly
+# initialised encoder, here on the 2-D view of the labelled demo clips (docs/demo.md).
 #   python tools/train.py configs/demo/mamp_pretrain_demo_2d.py
 _base_ = ['./mamp_pretrain_demo.py', '../_base_/datasets/pose2d_pipelines.py']
 
@@ -39,5 +39,4 @@ custom_hooks = [
             knn_hook.val_dataloader, dataset=dict(knn_hook.val_dataloader.dataset, **knn_data_2d)
         ),
     ),
-    *_base_.custom_hooks[1:],  # the plugin hooks
 ]

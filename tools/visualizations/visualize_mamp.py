@@ -1,20 +1,27 @@
 """Picture what MAMP hides and predicts, one PNG (and optionally a GIF) per sample.
 
-Each figure shows, for the first person of a clip:
+Each figure shows, for the first person of a clip, titled with its action name:
 
-* the skeleton over time (front view, a few frames of the clip),
-* the tokens (time patch x joint) the motion-aware mask hides, beside a uniform random
-  mask with the same ratio, over the token motion that drives the motion-aware sampler,
-* the true motion of the most-moving masked joint against the decoder's prediction.
+* the skeleton over time (front view, a few frames of the clip), joints whose token the
+  motion-aware mask hides in red,
+* the token grid (time patch x named joint) with the token motion that drives the
+  motion-aware sampler (grey, with a colour bar) and the tokens each mask leaves visible
+  (blue): the motion-aware mask beside a uniform random mask of the same ratio, each titled
+  with how much the tokens it leaves visible move compared with the clip's average token,
+* the true motion of the most-moving hidden joint against the decoder's prediction.
+
+By default the clips are chosen to show what motion-aware masking does: those (one per
+action) where the tokens the motion-aware mask leaves visible move least compared with the
+uniform mask's (``--pick contrast``); ``--pick spread`` takes evenly spread clips instead.
 
 The decoder predicts per-token normalised motion; as in the MAE visualisation, the
-prediction is brought back to metres per frame with the mean and standard deviation of the
-true token.
+prediction is brought back to input units per frame with the mean and standard deviation of
+the true token. 3-D (NTU-25) and 2-D (COCO-17) configs both work.
 
 Example (after ``python tools/train.py configs/demo/mamp_pretrain_demo.py``)::
 
     python tools/visualizations/visualize_mamp.py configs/demo/mamp_pretrain_demo.py \
-        work_dirs/mamp_pretrain_demo/epoch_150.pth --out work_dirs/vis --num-samples 4 --gif
+        work_dirs/mamp_pretrain_demo/epoch_150.pth --out work_dirs/vis --num-samples 2 --gif
 """
 
 import argparse
@@ -37,12 +44,42 @@ from mmengine.registry import init_default_scope  # noqa: E402
 from mmengine.runner import load_checkpoint  # noqa: E402
 
 import mmaction_mamp  # noqa: E402,F401  (registers the plugin)
+from mmaction_mamp.datasets.coco_layout import COCO_KEYPOINTS  # noqa: E402
 from mmaction_mamp.datasets.synthetic.skeleton import JOINT_NAMES, PARENTS  # noqa: E402
 from mmaction_mamp.models.utils.masking import motion_aware_mask, token_motion  # noqa: E402
 from mmaction_mamp.models.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
 
-BONES = [(joint, parent) for joint, parent in enumerate(PARENTS) if parent >= 0]
 SNAPSHOTS = 6  # frames drawn in the skeleton strip
+HIDDEN, VISIBLE = (0.84, 0.15, 0.16), (0.12, 0.47, 0.71)
+NTU_BONES = tuple((joint, parent) for joint, parent in enumerate(PARENTS) if parent >= 0)
+COCO_BONES = (
+    (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10),
+    (5, 11), (6, 12), (11, 12), (11, 13), (13, 15), (12, 14), (14, 16),
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Joint names, bones and orientation of a skeleton format.
+
+    Attributes:
+        joint_names: name of every joint.
+        bones: (joint, parent) pairs.
+        y_down: 2-D image coordinates grow downwards; False: 3-D Kinect coordinates (y up,
+            x growing to the sensor's left), drawn turned to face the camera.
+        shoulders: (left, right) shoulder joints, to turn a 3-D body to the camera.
+    """
+
+    joint_names: Tuple[str, ...]
+    bones: Tuple[Tuple[int, int], ...]
+    y_down: bool
+    shoulders: Tuple[int, int]
+
+
+LAYOUTS = {
+    len(JOINT_NAMES): Layout(JOINT_NAMES, NTU_BONES, y_down=False, shoulders=(4, 8)),
+    len(COCO_KEYPOINTS): Layout(COCO_KEYPOINTS, COCO_BONES, y_down=True, shoulders=(5, 6)),
+}
 
 
 def parse_args() -> argparse.Namespace:
@@ -50,7 +87,14 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('config', help='MAMP pre-training config')
     parser.add_argument('checkpoint', help='pre-training checkpoint of that config')
     parser.add_argument('--out', required=True, help='directory for the pictures')
-    parser.add_argument('--num-samples', type=int, default=4, help='clips to draw')
+    parser.add_argument('--num-samples', type=int, default=2, help='clips to draw')
+    parser.add_argument(
+        '--pick',
+        choices=('contrast', 'spread'),
+        default='contrast',
+        help='contrast: clips where motion-aware masking differs most from uniform masking '
+        '(one per action); spread: evenly spread clips',
+    )
     parser.add_argument('--gif', action='store_true', help='also write an animated GIF')
     parser.add_argument('--seed', type=int, default=0, help='seed of both masks')
     parser.add_argument(
@@ -64,12 +108,12 @@ class MaskedPrediction:
     """Everything drawn for one clip's first person (numpy, T frames, V joints, TP patches).
 
     Attributes:
-        skeleton: (T, V, 3) joint positions.
+        skeleton: (T, V, C) joint positions.
         token_motion: (TP, V) motion that drives the motion-aware sampler.
         motion_mask: (TP, V) bool, True = hidden by the motion-aware mask.
         uniform_mask: (TP, V) bool, True = hidden by a uniform mask of the same ratio.
-        true_motion: (T, V, 3) frame motion x[t+1] - x[t].
-        predicted_motion: (T, V, 3) decoder prediction in the same units.
+        true_motion: (T, V, C) frame motion x[t+1] - x[t].
+        predicted_motion: (T, V, C) decoder prediction in the same units.
     """
 
     skeleton: np.ndarray
@@ -88,15 +132,46 @@ def masking_settings(cfg: Config) -> Tuple[float, float]:
     return cfg.model.get('mask_ratio', 0.9), cfg.model.get('tau', 0.8)
 
 
-def build_dataset(cfg: Config):
-    """The pre-training data with the test view: centre crop, no rotation, no mask."""
-    dataset_cfg = cfg.train_dataloader.dataset.copy()
-    dataset_cfg.pipeline = [
+def test_view_pipeline(cfg: Config) -> List[dict]:
+    """The k-NN monitor's pipeline when the config has one (its test view of the same
+    data: centre crop, no augmentation, no mask), else the 3-D centre crop."""
+    for hook in cfg.get('custom_hooks', []):
+        if hook.get('type') == 'KNNMonitorHook':
+            return [dict(t) for t in hook['val_dataloader']['dataset']['pipeline']]
+    return [
         dict(type='ValidCropResize', clip_len=cfg.model.backbone.num_frames, p_interval=(0.95,)),
         dict(type='FormatGCNInput', num_person=2),
+        dict(type='PackActionInputs'),
     ]
+
+
+def build_dataset(cfg: Config):
+    """The pre-training data with the test view."""
+    dataset_cfg = cfg.train_dataloader.dataset.copy()
+    dataset_cfg.pipeline = test_view_pipeline(cfg)
     dataset_cfg.test_mode = True
     return DATASETS.build(dataset_cfg)
+
+
+def first_person(item: dict) -> torch.Tensor:
+    """(1, T, V, C) skeleton of clip 0, person 0 of a packed sample."""
+    return torch.as_tensor(item['inputs'][0, :1], dtype=torch.float32)
+
+
+def sample_masks(skeleton: torch.Tensor, ratio: float, tau: float, u: int, seed: int):
+    """Motion-aware and uniform masks of one person from the same seed: 2 x (1, L) bool."""
+    generator = torch.Generator().manual_seed(seed)
+    length = (skeleton.shape[1] // u) * skeleton.shape[2]
+    noise = torch.rand(2, 1, length, generator=generator)
+    return (
+        motion_aware_mask(skeleton, ratio, tau, u, 1, noise[0]),
+        motion_aware_mask(skeleton, ratio, 0.0, u, 1, noise[1]),
+    )
+
+
+def visible_motion(mask: np.ndarray, motion: np.ndarray) -> float:
+    """Mean motion of the tokens a mask leaves visible, relative to the mean of all tokens."""
+    return float(motion[~mask].mean() / max(motion.mean(), 1e-12))
 
 
 def tokens_to_frames(tokens: torch.Tensor, temporal_patch: int, num_joints: int) -> torch.Tensor:
@@ -121,10 +196,7 @@ def predict(model, skeleton: torch.Tensor, ratio: float, tau: float, seed: int):
     if p != 1:
         raise ValueError(f'the pictures assume one joint per token, the model has p={p}')
     grid = backbone.num_temporal_patches, backbone.num_spatial_patches
-    generator = torch.Generator().manual_seed(seed)
-    noise = torch.rand(2, skeleton.shape[0], grid[0] * grid[1], generator=generator)
-    motion_mask = motion_aware_mask(skeleton, ratio, tau, u, p, noise[0])
-    uniform_mask = motion_aware_mask(skeleton, ratio, 0.0, u, p, noise[1])
+    motion_mask, uniform_mask = sample_masks(skeleton, ratio, tau, u, seed)
     latent, ids_keep = backbone.forward_visible(skeleton, motion_mask)
     predicted = head(latent, ids_keep)  # (1, L, u*C), normalised per token
     true_tokens = patchify(frame_motion(skeleton), u, p).flatten(1, 2)
@@ -141,100 +213,118 @@ def predict(model, skeleton: torch.Tensor, ratio: float, tau: float, seed: int):
     )
 
 
-def front_view(points: np.ndarray) -> np.ndarray:
-    """(..., 3) camera coordinates -> (..., 2) as seen by the camera (x mirrored, y up)."""
-    return np.stack([-points[..., 0], points[..., 1]], axis=-1)
+def front_view(skeleton: np.ndarray, layout: Layout) -> np.ndarray:
+    """(T, V, C) coordinates -> (T, V, 2) drawn from the front, y up.
+
+    2-D image coordinates have y growing downwards (flipped here). A 3-D body is first
+    turned about the vertical axis until its mean shoulder line is parallel to the image
+    (so the movement is seen face on whatever the camera's angle); Kinect's x grows to the
+    sensor's left (mirrored here).
+    """
+    if layout.y_down:
+        return np.stack([skeleton[..., 0], -skeleton[..., 1]], axis=-1)
+    left, right = layout.shoulders
+    across = (skeleton[:, right] - skeleton[:, left]).mean(axis=0)
+    angle = np.arctan2(across[2], across[0])
+    x = np.cos(angle) * skeleton[..., 0] + np.sin(angle) * skeleton[..., 2]
+    return np.stack([-x, skeleton[..., 1]], axis=-1)
 
 
-def draw_skeleton_strip(ax, result: MaskedPrediction, temporal_patch: int) -> None:
+def draw_skeleton_strip(ax, result: MaskedPrediction, layout: Layout, u: int) -> None:
     """Snapshots side by side; joints hidden by the motion-aware mask in red."""
     frames = np.linspace(0, len(result.skeleton) - 1, SNAPSHOTS).round().astype(int)
-    xy = front_view(result.skeleton)
-    width = np.ptp(xy[..., 0]) + 0.4
+    xy = front_view(result.skeleton, layout)
+    width = np.ptp(xy[..., 0]) + 0.25 * np.ptp(xy[..., 1])
     for i, frame in enumerate(frames):
         pose = xy[frame] + np.array([i * width, 0.0])
-        for joint, parent in BONES:
+        for joint, parent in layout.bones:
             ax.plot(*pose[[joint, parent]].T, color='0.35', lw=1.5)
-        hidden = result.motion_mask[frame // temporal_patch]
-        ax.scatter(*pose[~hidden].T, s=10, color='tab:blue', zorder=3)
-        ax.scatter(*pose[hidden].T, s=10, color='tab:red', zorder=3)
-        ax.text(pose[:, 0].mean(), xy[..., 1].min() - 0.15, f'frame {frame}', ha='center')
+        hidden = result.motion_mask[frame // u]
+        ax.scatter(*pose[~hidden].T, s=12, color=VISIBLE, zorder=3)
+        ax.scatter(*pose[hidden].T, s=12, color=HIDDEN, zorder=3)
+        ax.text(pose[:, 0].mean(), xy[..., 1].min() - 0.08 * np.ptp(xy[..., 1]),
+                f'frame {frame}', ha='center')  # fmt: skip
     ax.set_aspect('equal')
     ax.axis('off')
     ax.set_title('skeleton over time (red: joints whose token the motion-aware mask hides)')
 
 
-def hidden_motion_share(mask: np.ndarray, motion: np.ndarray) -> float:
-    """Percentage of the total token motion that falls on hidden tokens."""
-    return 100.0 * float((motion * mask).sum() / max(motion.sum(), 1e-12))
+def draw_mask(ax, mask: np.ndarray, motion: np.ndarray, title: str, layout: Layout):
+    """Token grid (named joints x time patches): motion in grey, visible tokens in blue.
 
-
-def draw_mask(ax, mask: np.ndarray, motion: np.ndarray, title: str) -> None:
-    """Token grid (joints x time patches): motion in grey, visible tokens outlined in blue."""
-    ax.imshow(motion.T, cmap='Greys', aspect='auto', origin='lower')
+    Returns:
+        the motion image, for the colour bar.
+    """
+    image = ax.imshow(motion.T, cmap='Greys', aspect='auto', origin='lower', vmin=0)
     overlay = np.zeros(mask.T.shape + (4,))
-    overlay[~mask.T] = (0.12, 0.47, 0.71, 0.85)
+    overlay[~mask.T] = (*VISIBLE, 0.85)
     ax.imshow(overlay, aspect='auto', origin='lower')
-    share = hidden_motion_share(mask, motion)
     ax.set_title(
-        f'{title}: hides {100 * mask.mean():.0f} % of the tokens, {share:.0f} % of the motion'
-        '\n(grey: token motion, blue: visible tokens)'
+        f'{title}: hides {100 * mask.mean():.0f} % of the tokens;\nthe visible ones (blue) '
+        f'move {visible_motion(mask, motion):.2f}x the average token'
     )
     ax.set_xlabel('time patch')
-    ax.set_ylabel('joint')
+    ax.set_yticks(range(len(layout.joint_names)), layout.joint_names, fontsize=7)
+    return image
 
 
-def draw_motion(ax, result: MaskedPrediction, temporal_patch: int) -> None:
+def draw_motion(ax, result: MaskedPrediction, layout: Layout, u: int) -> None:
     """True vs predicted frame motion of the most-moving joint, on its hidden tokens."""
     joint = int((result.token_motion * result.motion_mask).sum(axis=0).argmax())
-    hidden = np.repeat(result.motion_mask[:, joint], temporal_patch)
+    hidden = np.repeat(result.motion_mask[:, joint], u)
     frames = np.arange(len(hidden))
-    for axis, color in zip(range(3), ('tab:red', 'tab:green', 'tab:blue')):
-        ax.plot(frames, result.true_motion[:, joint, axis], color=color, lw=1.5,
-                label=f'{"xyz"[axis]} true')  # fmt: skip
+    colours = ('tab:red', 'tab:green', 'tab:blue')
+    for axis in range(result.true_motion.shape[-1]):
+        name, colour = 'xyz'[axis], colours[axis]
+        ax.plot(frames, result.true_motion[:, joint, axis], color=colour, lw=1.5,
+                label=f'{name} true')  # fmt: skip
         predicted = np.where(hidden, result.predicted_motion[:, joint, axis], np.nan)
-        ax.plot(frames, predicted, color=color, lw=1.5, ls='--', label=f'{"xyz"[axis]} predicted')
-    for start in np.flatnonzero(~result.motion_mask[:, joint]) * temporal_patch:
-        ax.axvspan(start - 0.5, start + temporal_patch - 0.5, color='0.9', zorder=0)
+        ax.plot(frames, predicted, color=colour, lw=1.5, ls='--', label=f'{name} predicted')
+    for start in np.flatnonzero(~result.motion_mask[:, joint]) * u:
+        ax.axvspan(start - 0.5, start + u - 0.5, color='0.9', zorder=0)
     ax.set_title(
-        f'motion of joint {joint} ({JOINT_NAMES[joint]}): true vs predicted on hidden tokens '
-        '(grey: visible)'
+        f'motion of the {layout.joint_names[joint]}: true vs predicted on its hidden tokens '
+        '(grey band: visible)'
     )
     ax.set_xlabel('frame')
-    ax.set_ylabel('x[t+1] - x[t] (m)')
+    ax.set_ylabel('x[t+1] - x[t]')
     ax.legend(ncol=3, fontsize='small')
 
 
-def draw_figure(result: MaskedPrediction, temporal_patch: int, title: str) -> plt.Figure:
+def draw_figure(result: MaskedPrediction, layout: Layout, u: int, title: str) -> plt.Figure:
     """The three rows of one sample's picture."""
-    fig = plt.figure(figsize=(12, 10), layout='constrained')
-    rows = fig.subfigures(3, 1, height_ratios=(1.0, 1.0, 0.9))
-    draw_skeleton_strip(rows[0].subplots(), result, temporal_patch)
+    fig = plt.figure(figsize=(13, 11), layout='constrained')
+    rows = fig.subfigures(3, 1, height_ratios=(1.0, 1.1, 0.9))
+    draw_skeleton_strip(rows[0].subplots(), result, layout, u)
     mask_axes = rows[1].subplots(1, 2, sharey=True)
-    draw_mask(mask_axes[0], result.motion_mask, result.token_motion, 'motion-aware mask')
-    draw_mask(mask_axes[1], result.uniform_mask, result.token_motion, 'uniform mask')
-    draw_motion(rows[2].subplots(), result, temporal_patch)
-    fig.suptitle(title)
+    image = draw_mask(
+        mask_axes[0], result.motion_mask, result.token_motion, 'motion-aware mask', layout
+    )
+    draw_mask(mask_axes[1], result.uniform_mask, result.token_motion, 'uniform mask', layout)
+    rows[1].colorbar(image, ax=mask_axes, label='token motion (mean |difference| of patches)')
+    draw_motion(rows[2].subplots(), result, layout, u)
+    fig.suptitle(title, fontsize='x-large')
     return fig
 
 
-def write_gif(result: MaskedPrediction, temporal_patch: int, path: str) -> None:
+def write_gif(result: MaskedPrediction, layout: Layout, u: int, title: str, path: str) -> None:
     """Animated skeleton, joints hidden by the motion-aware mask in red."""
-    xy = front_view(result.skeleton)
+    xy = front_view(result.skeleton, layout)
     fig, ax = plt.subplots(figsize=(4, 5))
-    lo, hi = xy.reshape(-1, 2).min(axis=0) - 0.1, xy.reshape(-1, 2).max(axis=0) + 0.1
+    margin = 0.05 * np.ptp(xy.reshape(-1, 2), axis=0)
+    lo, hi = xy.reshape(-1, 2).min(axis=0) - margin, xy.reshape(-1, 2).max(axis=0) + margin
     ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), aspect='equal')
     ax.axis('off')
-    lines = [ax.plot([], [], color='0.35', lw=2)[0] for _ in BONES]
+    lines = [ax.plot([], [], color='0.35', lw=2)[0] for _ in layout.bones]
     joints = ax.scatter(xy[0, :, 0], xy[0, :, 1], s=16)
 
     def update(frame: int) -> List:
-        for line, (joint, parent) in zip(lines, BONES):
+        for line, (joint, parent) in zip(lines, layout.bones):
             line.set_data(*xy[frame, [joint, parent]].T)
-        hidden = result.motion_mask[frame // temporal_patch]
+        hidden = result.motion_mask[frame // u]
         joints.set_offsets(xy[frame])
-        joints.set_color(np.where(hidden[:, None], [[0.84, 0.15, 0.16]], [[0.12, 0.47, 0.71]]))
-        ax.set_title(f'frame {frame} (red: hidden)')
+        joints.set_color(np.where(hidden[:, None], [HIDDEN], [VISIBLE]))
+        ax.set_title(f'{title}\nframe {frame} (red: hidden)', fontsize='small')
         return [*lines, joints]
 
     frames = range(len(xy))
@@ -242,11 +332,36 @@ def write_gif(result: MaskedPrediction, temporal_patch: int, path: str) -> None:
     plt.close(fig)
 
 
-def sample_indices(num_items: int, num_samples: int) -> Sequence[int]:
+def spread_indices(num_items: int, num_samples: int) -> List[int]:
     """Evenly spread indices (different classes in class-sorted data)."""
     if num_items == 0:
         raise ValueError('the config dataset is empty')
     return sorted(set(np.linspace(0, num_items - 1, num_samples).round().astype(int).tolist()))
+
+
+def contrast_indices(
+    items: Sequence[dict], num_samples: int, ratio: float, tau: float, u: int, seed: int
+) -> List[int]:
+    """Clips, one per action, where motion-aware masking leaves visible the least motion
+    compared with a uniform mask (``visible_motion`` ratio of the two), best first."""
+    if not items:
+        raise ValueError('the config dataset is empty')
+    scores = []
+    for index, item in enumerate(items):
+        skeleton = first_person(item)
+        motion = token_motion(skeleton, u, 1)[0].numpy()
+        masks = sample_masks(skeleton, ratio, tau, u, seed + index)
+        aware, uniform = (visible_motion(m[0].numpy(), motion) for m in masks)
+        scores.append((aware / max(uniform, 1e-12), index))
+    chosen, labels = [], set()
+    for _, index in sorted(scores):
+        label = int(items[index]['data_samples'].gt_label)
+        if label not in labels:
+            chosen.append(index)
+            labels.add(label)
+        if len(chosen) == num_samples:
+            break
+    return chosen
 
 
 def main() -> None:
@@ -261,20 +376,31 @@ def main() -> None:
     ratio, tau = masking_settings(cfg)
     dataset = build_dataset(cfg)
     classes = dataset.metainfo.get('classes')
-    os.makedirs(args.out, exist_ok=True)
     u = model.backbone.temporal_patch_size
-    for index in sample_indices(len(dataset), args.num_samples):
+    layout = LAYOUTS.get(model.backbone.num_spatial_patches)
+    if layout is None:
+        raise ValueError(
+            f'no joint layout for {model.backbone.num_spatial_patches} joints '
+            f'(known: {sorted(LAYOUTS)})'
+        )
+    if args.pick == 'contrast':
+        items = [dataset[i] for i in range(len(dataset))]
+        indices = contrast_indices(items, args.num_samples, ratio, tau, u, args.seed)
+    else:
+        indices = spread_indices(len(dataset), args.num_samples)
+    os.makedirs(args.out, exist_ok=True)
+    for index in indices:
         item = dataset[index]
-        skeleton = torch.as_tensor(item['keypoint'][0, :1], dtype=torch.float32)  # clip 0, person 0
-        result = predict(model, skeleton, ratio, tau, args.seed + index)
-        label = int(item['label'])
-        name = f'{index:05d}_{classes[label] if classes else label}'
-        title = f'{item.get("frame_dir", name)}: mask ratio {ratio}, tau {tau}'
-        fig = draw_figure(result, u, title)
+        label = int(item['data_samples'].gt_label)
+        action = classes[label] if classes else f'class {label}'
+        result = predict(model, first_person(item), ratio, tau, args.seed + index)
+        title = f'{action} (clip {index}): mask ratio {ratio}, tau {tau}'
+        name = f'{index:05d}_{action}'
+        fig = draw_figure(result, layout, u, title)
         fig.savefig(osp.join(args.out, f'{name}.png'), dpi=80)
         plt.close(fig)
         if args.gif:
-            write_gif(result, u, osp.join(args.out, f'{name}.gif'))
+            write_gif(result, layout, u, action, osp.join(args.out, f'{name}.gif'))
         print(f'wrote {osp.join(args.out, name)}.png' + (' and .gif' if args.gif else ''))
 
 

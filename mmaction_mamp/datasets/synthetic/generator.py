@@ -58,7 +58,7 @@ def simulate_camera_joints(
     rng = np.random.default_rng([seed, CLASS_NAMES.index(name)])
     lengths = rng.integers(min_frames, max_frames + 1, num_per_class)
     joints = add_sensor_noise(rng, simulate_class(rng, name, lengths))
-    return lengths, joints, person_counts(rng, num_per_class, name)
+    return lengths, joints, person_counts(rng, num_per_class)
 
 
 def generate_synthetic_skeletons(

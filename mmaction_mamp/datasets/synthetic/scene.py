@@ -1,11 +1,13 @@
-"""Scenes of the synthetic demo data: subjects, idle motion, placement, camera, sensor noise."""
+"""Scenes of the synthetic demo data: subjects, postures, idle motion, placement, camera,
+sensor noise."""
 
 from typing import Tuple
 
 import numpy as np
 
-from .actions import ACTIONS, BASE_FREQ, FPS, MIRRORED_CLASSES, TWO_PERSON_CLASSES, make_context
+from .actions import leg_bend, movement_angles, movement_progress
 from .skeleton import (
+    ABD,
     BONE_GROUP,
     FEET,
     FLEX,
@@ -23,16 +25,19 @@ from .skeleton import (
     REST_OFFSETS,
     SPINE_LOW,
     SPINE_UP,
+    TWIST,
     forward_kinematics,
-    mirror_angles,
     rest_angles,
     rot_x,
     rot_y,
 )
 
-# Bones that sway slowly when idle and the sway amplitude (radians) of their three angles.
+FPS = 30.0
+
+# Bones that sway slowly when idle and the sway amplitude (radians) of their three angles:
+# a few milliradians, so that idle joints stay almost still (see ``add_sensor_noise``).
 FIDGET_BONES = (0, SPINE_LOW, SPINE_UP, NECK, HEAD, R_ARM, L_ARM, R_FOREARM, L_FOREARM)
-FIDGET_AMP = np.array([[0.03, 0.03, 0.0]] * 3 + [[0.06, 0.06, 0.06]] * 6)
+FIDGET_AMP = np.array([[0.003, 0.003, 0.0]] * 3 + [[0.006, 0.006, 0.006]] * 6)
 # Standard deviation (radians) of each person's own way of holding the body, per angle.
 STYLE_STD = np.zeros((NUM_JOINTS, 3))
 STYLE_STD[[0, SPINE_LOW, SPINE_UP], :2] = 0.05
@@ -41,11 +46,23 @@ STYLE_STD[[R_ARM, L_ARM]] = 0.15
 STYLE_STD[[R_FOREARM, L_FOREARM], FLEX] = 0.2
 STYLE_STD[[R_THIGH, L_THIGH], :2] = 0.05
 STYLE_STD[[R_SHANK, L_SHANK], FLEX] = 0.05
-BYSTANDER_PROB = 0.4  # chance that an idle second person appears in a one-person action
-MIRROR_PROB = 0.3  # chance that a one-sided action is done with the left side
+# The posture a person holds apart from the movement, drawn per person uniformly in these
+# ranges (bone, angle, low, high; radians): how high each arm is held sideways and forwards,
+# how bent the elbows are, how the torso leans and turns and the head tilts.
+POSTURE_RANGES = (
+    (R_ARM, ABD, 0.1, 0.9), (L_ARM, ABD, -0.9, -0.1),
+    (R_ARM, FLEX, -0.2, 0.6), (L_ARM, FLEX, -0.2, 0.6),
+    (R_FOREARM, FLEX, 0.1, 1.2), (L_FOREARM, FLEX, 0.1, 1.2),
+    (SPINE_LOW, FLEX, -0.2, 0.2), (SPINE_LOW, TWIST, -0.3, 0.3), (NECK, FLEX, -0.3, 0.3),
+)  # fmt: skip
+KNEE_BEND_RANGE = (0.0, 0.3)  # how bent both knees are held (radians, see ``leg_bend``)
+ACTOR_YAW = np.pi / 4  # the actor faces the camera turned by up to this angle either way
+BYSTANDER_PROB = 0.4  # chance that an idle second person appears beside the actor
 WOBBLE_FRAMES = 3.0  # temporal standard deviation of the smoothing of the sensor wobble
 # Smoothing white noise by a Gaussian of std s frames scales its std by (2 sqrt(pi) s)^-1/2.
 WOBBLE_UNIT_GAIN = np.sqrt(2.0 * np.sqrt(np.pi) * WOBBLE_FRAMES)
+WOBBLE_RANGE = (0.0002, 0.0006)  # RMS of the slow sensor wobble (m), drawn per sample
+JITTER_RANGE = (0.00003, 0.00015)  # RMS of the frame-to-frame jitter (m), drawn per sample
 VIEW_YAWS = np.array([-np.pi / 4, 0.0, np.pi / 4])  # the three NTU camera directions
 
 
@@ -68,49 +85,44 @@ def _sample_fidget(rng: np.random.Generator, n: int, num_frames: int) -> np.ndar
     return fidget
 
 
-def _body_positions(
-    angles: np.ndarray, offsets: np.ndarray, lift: np.ndarray, back: np.ndarray
-) -> np.ndarray:
+def _body_positions(angles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
     """Joints of posed bodies standing on the floor y = 0, in their body frames.
 
     Args:
         angles: (N, T, 25, 3) bone angles.
         offsets: (N, 25, 3) rest bone vectors.
-        lift: (N, T) height above the floor (m).
-        back: (N, T) backward displacement (m).
 
     Returns:
-        (N, T, 25, 3) joint positions; the lowest foot joint touches the floor unless lifted.
+        (N, T, 25, 3) joint positions; the lowest foot joint touches the floor.
     """
     joint_major = forward_kinematics(np.moveaxis(angles, 2, 0), np.moveaxis(offsets, 1, 0))
     pos = np.moveaxis(joint_major, 0, 2)
-    pos[..., 1] += lift[..., None] - pos[:, :, FEET, 1].min(axis=2, keepdims=True)
-    pos[..., 2] += back[..., None]
+    pos[..., 1] -= pos[:, :, FEET, 1].min(axis=2, keepdims=True)
     return pos
 
 
-def _sample_layout(
-    rng: np.random.Generator, n: int, interaction: bool
-) -> Tuple[np.ndarray, np.ndarray]:
+def sample_posture(rng: np.random.Generator, shape: Tuple[int, ...]) -> np.ndarray:
+    """Random postures (``POSTURE_RANGES``, ``KNEE_BEND_RANGE``): ``shape`` + (25, 3) angles."""
+    posture = leg_bend(rng.uniform(*KNEE_BEND_RANGE, shape))
+    for bone, angle, low, high in POSTURE_RANGES:
+        posture[..., bone, angle] += rng.uniform(low, high, shape)
+    return posture
+
+
+def _sample_layout(rng: np.random.Generator, n: int) -> Tuple[np.ndarray, np.ndarray]:
     """Facing angle and floor position of both persons in the scene.
 
-    Interacting persons face each other about a metre apart; otherwise the actor faces the
-    camera at the scene centre and a possible bystander stands beside.
+    The actor stands at the scene centre, turned from the camera by up to ``ACTOR_YAW``; a
+    possible bystander stands beside.
 
     Returns:
         yaw: (2, n) rotation about the vertical axis (0 faces the camera, -z).
         position: (2, n, 3) floor position (m), y = 0.
     """
     position = np.zeros((2, n, 3))
-    if interaction:
-        half = rng.uniform(0.42, 0.6, n)
-        position[0, :, 0], position[1, :, 0] = -half, half
-        yaw = np.stack([np.full(n, -np.pi / 2), np.full(n, np.pi / 2)])
-        yaw += rng.normal(0.0, 0.12, (2, n))
-    else:
-        position[1, :, 0] = rng.choice([-1.0, 1.0], n) * rng.uniform(0.8, 1.5, n)
-        position[1, :, 2] = rng.uniform(-0.4, 0.6, n)
-        yaw = rng.normal(0.0, 1.0, (2, n)) * np.array([[0.2], [0.8]])
+    position[1, :, 0] = rng.choice([-1.0, 1.0], n) * rng.uniform(0.8, 1.5, n)
+    position[1, :, 2] = rng.uniform(-0.4, 0.6, n)
+    yaw = np.stack([rng.uniform(-ACTOR_YAW, ACTOR_YAW, n), rng.normal(0.0, 0.8, n)])
     return yaw, position
 
 
@@ -148,6 +160,9 @@ def _to_camera(rng: np.random.Generator, scene: np.ndarray) -> np.ndarray:
 def simulate_class(rng: np.random.Generator, name: str, lengths: np.ndarray) -> np.ndarray:
     """Noise-free joints of both persons of N samples of one class, in camera coordinates.
 
+    The actor (person 0) holds a random posture and makes the class's movement over the
+    clip; the second person holds a random posture and only sways a little.
+
     Args:
         rng: the class's random generator.
         name: class name.
@@ -157,21 +172,16 @@ def simulate_class(rng: np.random.Generator, name: str, lengths: np.ndarray) -> 
         (2, N, T_max, 25, 3) joints; person 0 is the actor.
     """
     n, t_max = len(lengths), int(lengths.max())
-    ctx = make_context(rng, lengths, BASE_FREQ[name])
-    action = ACTIONS[name](ctx)
-    if name in MIRRORED_CLASSES:
-        left = rng.random(n) < MIRROR_PROB
-        action.angles[0, left] = mirror_angles(action.angles[0, left])
+    movement = np.zeros((2, n, t_max, NUM_JOINTS, 3))
+    movement[0] = movement_angles(rng, name, movement_progress(rng, lengths))
+    posture = sample_posture(rng, (2, n))[:, :, None]
     fidget = _sample_fidget(rng, 2 * n, t_max).reshape(2, n, t_max, NUM_JOINTS, 3)
     style = STYLE_STD * rng.standard_normal((2, n, 1, NUM_JOINTS, 3))
-    angles = rest_angles() + style + fidget + ctx.env[..., None, None] * action.angles
+    angles = rest_angles() + style + posture + fidget + movement
     bodies = _body_positions(
-        angles.reshape(2 * n, t_max, NUM_JOINTS, 3),
-        _sample_offsets(rng, 2 * n),
-        (ctx.env * action.lift).reshape(2 * n, t_max),
-        action.back.reshape(2 * n, t_max),
+        angles.reshape(2 * n, t_max, NUM_JOINTS, 3), _sample_offsets(rng, 2 * n)
     ).reshape(2, n, t_max, NUM_JOINTS, 3)
-    yaw, position = _sample_layout(rng, n, name in TWO_PERSON_CLASSES)
+    yaw, position = _sample_layout(rng, n)
     scene = _rotate(bodies, rot_y(yaw)) + position[:, :, None, None]
     return _to_camera(rng, scene)
 
@@ -201,18 +211,19 @@ def gaussian_smooth(x: np.ndarray, sigma: float, axis: int) -> np.ndarray:
 def add_sensor_noise(rng: np.random.Generator, joints: np.ndarray) -> np.ndarray:
     """Kinect-like errors on (2, N, T, 25, 3) joints, levels drawn per sample; same shape.
 
-    A slow wobble (white noise smoothed over ``WOBBLE_FRAMES``, 2-6 mm RMS) plus a little
-    frame-to-frame jitter (0.3-1.5 mm).
+    A slow wobble (white noise smoothed over ``WOBBLE_FRAMES``, ``WOBBLE_RANGE`` RMS) plus
+    a little frame-to-frame jitter (``JITTER_RANGE``). Both are kept below a millimetre, far
+    below a real Kinect's: MAMP normalises each token's motion, so on a still joint it would
+    have to predict the noise itself, an unlearnable target that a short CPU run cannot
+    afford (see docs/demo.md).
     """
     n = joints.shape[1]
     wobble = gaussian_smooth(rng.standard_normal(joints.shape), WOBBLE_FRAMES, axis=2)
-    wobble_gain = rng.uniform(0.002, 0.006, (1, n, 1, 1, 1)) * WOBBLE_UNIT_GAIN
-    jitter = rng.uniform(0.0003, 0.0015, (1, n, 1, 1, 1)) * rng.standard_normal(joints.shape)
+    wobble_gain = rng.uniform(*WOBBLE_RANGE, (1, n, 1, 1, 1)) * WOBBLE_UNIT_GAIN
+    jitter = rng.uniform(*JITTER_RANGE, (1, n, 1, 1, 1)) * rng.standard_normal(joints.shape)
     return joints + wobble_gain * wobble + jitter
 
 
-def person_counts(rng: np.random.Generator, n: int, name: str) -> np.ndarray:
-    """Number of recorded persons of n samples: (n,) ints, 2 for interactions."""
-    if name in TWO_PERSON_CLASSES:
-        return np.full(n, 2)
+def person_counts(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Number of recorded persons of n samples: (n,) ints, 2 when a bystander is there."""
     return 1 + (rng.random(n) < BYSTANDER_PROB)

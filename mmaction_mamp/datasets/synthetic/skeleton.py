@@ -25,10 +25,6 @@ PARENTS = np.array(
 FK_ORDER = (
     0, 1, 20, 2, 3, 4, 5, 6, 7, 21, 22, 8, 9, 10, 11, 23, 24, 12, 13, 14, 15, 16, 17, 18, 19,
 )  # fmt: skip
-# Left <-> right joint permutation (a mirror image swaps the body sides).
-MIRROR_PERM = np.array(
-    [0, 1, 2, 3, 8, 9, 10, 11, 4, 5, 6, 7, 16, 17, 18, 19, 12, 13, 14, 15, 20, 23, 24, 21, 22]
-)
 
 # Bone vector from the parent to each joint for an average adult in the rest pose, in the
 # body frame: x towards the subject's right, y up, z backwards (the subject faces -z).
@@ -52,7 +48,6 @@ L_THIGH, L_SHANK, R_THIGH, R_SHANK = 13, 14, 17, 18  # each followed by its shan
 # Angle components of a bone: rotation about x (flexion: a hanging bone swings forward),
 # about z (abduction: a hanging bone swings towards +x) and about y (twist).
 FLEX, ABD, TWIST = 0, 1, 2
-ARMS, FOREARMS = (R_ARM, L_ARM), (R_FOREARM, L_FOREARM)
 
 
 def rot_x(a: np.ndarray) -> np.ndarray:
@@ -111,14 +106,6 @@ def forward_kinematics(angles: np.ndarray, offsets: np.ndarray) -> np.ndarray:
         glob[j] = glob[p] @ local[j] if j in local else glob[p]
         pos[j] = pos[p] + (glob[j] @ offsets[j][:, None, :, None])[..., 0]
     return pos
-
-
-def mirror_angles(angles: np.ndarray) -> np.ndarray:
-    """Angles of the mirror-image motion (left and right swapped): (..., 25, 3) -> same."""
-    mirrored = angles[..., MIRROR_PERM, :].copy()
-    mirrored[..., ABD] *= -1.0
-    mirrored[..., TWIST] *= -1.0
-    return mirrored
 
 
 def rest_angles() -> np.ndarray:
