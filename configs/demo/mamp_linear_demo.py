@@ -11,6 +11,7 @@
 _base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
 
 clip_len = 32
+num_person = 1  # the actor only, as in the pre-training (a second person is idle or absent)
 max_epochs = 20
 model = dict(
     backbone=dict(
@@ -26,12 +27,12 @@ model = dict(
 train_pipeline = [
     dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.5, 1.0), min_crop_len=32),
     dict(type='RandomRot3D', theta=0.3),
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=num_person),
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
     dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=num_person),
     dict(type='PackActionInputs'),
 ]
 # Batches of 32 in one process; lr 0.1 as in the paper. The pipeline runs in the main

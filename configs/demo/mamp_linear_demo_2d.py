@@ -11,20 +11,20 @@ _base_ = ['./mamp_linear_demo.py', '../_base_/datasets/pose2d_pipelines.py']
 model = dict(
     backbone=dict(
         **_base_.encoder_2d,
-        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_150.pth'),
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_200.pth'),
     )
 )
 train_pipeline = [
     *_base_.normalize_2d,
     dict(_base_.train_crop_2d, clip_len=_base_.clip_len, min_crop_len=32),
     _base_.augment_2d,
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
 test_pipeline = [
     *_base_.normalize_2d,
     dict(_base_.test_crop_2d, clip_len=_base_.clip_len),
-    dict(type='FormatGCNInput', num_person=2),
+    dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
 train_dataloader = dict(dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline))
