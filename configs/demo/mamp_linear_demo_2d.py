@@ -14,10 +14,12 @@ model = dict(
         init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_200.pth'),
     )
 )
+# No horizontal flip: it would turn a right-arm action into a left-arm one under the same
+# label (the demo classes tell left from right); rotation and scale stay.
 train_pipeline = [
     *_base_.normalize_2d,
     dict(_base_.train_crop_2d, clip_len=_base_.clip_len, min_crop_len=32),
-    _base_.augment_2d,
+    dict(_base_.augment_2d, flip_ratio=0.0),
     dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]

@@ -129,11 +129,12 @@ def draw_knn(ax, series: Series) -> None:
             steps, values = series[name]
             ax.plot(steps, values, marker='o', color=colour, label=f'pre-trained {k}')
             ax.annotate(f'{values[-1]:.1f}', (steps[-1], values[-1]), textcoords='offset points',
-                        xytext=(4, 4), color=colour)  # fmt: skip
+                        xytext=(0, 7), ha='center', color=colour)  # fmt: skip
         baseline = series.get(f'knn_random_init/{k}')
         if baseline:
             ax.axhline(baseline[1][-1], color=colour, ls='--', label=f'random init {k}')
     if ax.get_legend_handles_labels()[0]:
+        ax.margins(y=0.12)  # room for the final values above the curves
         ax.legend(fontsize='small')
 
 
