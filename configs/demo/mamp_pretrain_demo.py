@@ -8,7 +8,7 @@
 # encoder, 32-frame clips (8 x 25 = 200 tokens), only the acting person (the synthetic
 # second person is absent or idle; padding it would double the cost), batches of 16 and
 # 3000 iterations. The paper configs (configs/mamp_pretrain_*.py) are unchanged.
-# Shared CPUs: the data pipeline runs in the main process (num_workers=0: it makes ~1,900
+# Shared CPUs: the data pipeline runs in the main process (num_workers=0: it makes ~2,800
 # clips/s per core against ~250/s the model consumes), so a run is one process with torch's
 # threads; on a machine where other jobs run, also cap those threads: OMP_NUM_THREADS=1.
 _base_ = [

@@ -5,10 +5,10 @@
 # 2-D pipeline of configs/mamp_pretrain_ntu60_2d.py (8 x 17 = 136 tokens per person). Two
 # changes, because COCO-17 shows a moving arm by 2 keypoints (elbow, wrist) where NTU has 5
 # (elbow to finger tips): the motion-aware mask hides 75 % of the tokens (34 stay visible
-# instead of 13 at 0.9) and the run lasts 4000 iterations (200 epochs); at 0.9 and 3000
+# instead of 13 at 0.9) and the run lasts 4000 iterations (200 epochs); with 0.9 and 3000
 # iterations the k-NN accuracy rose on some seeds only (docs/demo.md). Like the 3-D demo it
-# ends with the k-NN monitor's comparison with a randomly initialised encoder, here on the
-# 2-D view of the labelled demo clips.
+# ends with the k-NN monitor's comparison with a randomly initialised encoder, on the 2-D
+# view of the labelled demo clips.
 #   python tools/train.py configs/demo/mamp_pretrain_demo_2d.py
 _base_ = ['./mamp_pretrain_demo.py', '../_base_/datasets/pose2d_pipelines.py']
 
