@@ -26,7 +26,4 @@ custom_hooks = [
             batch_size=128, num_workers=8, dataset=dict(knn_data, split='xsub_val')
         ),
     ),
-    # replacing the list drops the runtime's plugin hooks: keep them
-    dict(type='PortableCheckpointHook'),
-    dict(type='SilenceKnownDeprecationsHook'),
 ]

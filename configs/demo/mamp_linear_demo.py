@@ -32,10 +32,9 @@ test_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
-# Global batch 32, split over processes by tools/train.py; lr 0.1 as in the paper.
-train_global_batch_size = 32
+# Global batch 32 on any process count (GlobalBatchSampler); lr 0.1 as in the paper.
 train_dataloader = dict(
-    batch_size=32,
+    batch_sampler=dict(global_batch_size=32),
     num_workers=1,
     pin_memory=False,
     dataset=dict(

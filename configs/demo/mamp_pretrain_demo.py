@@ -34,14 +34,13 @@ train_pipeline = [
     dict(type='MotionAwareMasking', mask_ratio=0.9, tau=0.8, temporal_patch_size=4),
     dict(type='PackActionInputs', algorithm_keys=('mask',)),
 ]
-# Global batch 16, split over processes by tools/train.py (1 CPU process x 16,
-# or 2 x 8 with tools/dist_train.sh ... 2), so lr needs no rescaling.
-train_global_batch_size = 16
+# Global batch 16 on any process count (1 CPU process x 16, or 2 x 8 with
+# tools/dist_train.sh ... 2), so lr needs no rescaling.
 train_dataloader = dict(
-    batch_size=16,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=16),
     num_workers=1,
     persistent_workers=True,
-    drop_last=True,
     sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(
         type='SyntheticSkeletonDataset', split='train', num_per_class=32, pipeline=train_pipeline
@@ -98,7 +97,4 @@ custom_hooks = [
             batch_size=64, num_workers=0, dataset=dict(knn_data, split='val', num_per_class=50)
         ),
     ),
-    # replacing the list drops the runtime's plugin hooks: keep them
-    dict(type='PortableCheckpointHook'),
-    dict(type='SilenceKnownDeprecationsHook'),
 ]

@@ -13,4 +13,4 @@ model = dict(
     ),
     cls_head=dict(num_classes=60, num_joints=_base_.num_joints_2d),
 )
-train_dataloader = dict(batch_size=24)  # per GPU of the official 4-GPU run
+train_dataloader = dict(batch_sampler=dict(global_batch_size=96))  # 4 GPUs x 24

@@ -9,4 +9,4 @@ model = dict(
     backbone=dict(init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_ntu60_xsub/epoch_400.pth')),
     cls_head=dict(num_classes=60),
 )
-train_dataloader = dict(batch_size=24)  # per GPU of the official 4-GPU run
+train_dataloader = dict(batch_sampler=dict(global_batch_size=96))  # 4 GPUs x 24

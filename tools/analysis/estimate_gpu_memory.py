@@ -29,7 +29,7 @@ from mmengine.config import Config
 from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, sdpa_flop_count
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmaction_mamp.utils.config_loading import load_config
+from mmengine.config import Config
 
 GIB = 1024**3
 
@@ -100,7 +100,7 @@ CPU_ATTENTION_FLOPS = {
 def main() -> None:
     args = parse_args()
     register_all_modules(init_default_scope=True)
-    cfg = load_config(args.config)
+    cfg = Config.fromfile(args.config)
     cfg.model.backbone.pop('init_cfg', None)
     model = MODELS.build(cfg.model).train()
     trainable = [p for p in model.parameters() if p.requires_grad]

@@ -20,12 +20,14 @@ test_pipeline = [
     dict(type='PackActionInputs'),
 ]
 
+# Global batch per optimizer step on any GPU count (GlobalBatchSampler): the linear probe's
+# 512 (4 GPUs x 128 officially); fine-tune configs set 96 (4 x 24).
 train_dataloader = dict(
-    batch_size=128,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=512),
     num_workers=8,
     persistent_workers=True,
     pin_memory=True,
-    drop_last=True,
     sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=None, split=None, pipeline=train_pipeline),
 )

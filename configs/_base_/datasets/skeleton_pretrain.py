@@ -15,18 +15,15 @@ train_pipeline = [
 ]
 
 # The paper's 128 sequences per optimizer step are kept on any number of GPUs:
-# tools/train.py divides `train_global_batch_size` over the processes
-# (4 GPUs x 32 as in the paper, 8 GPUs x 16, 1 GPU x 128) and refuses a
-# count that does not divide it. `train_dataloader.batch_size` below is the
-# per-GPU value of the official 4-GPU run, used when the config is run by
-# anything other than tools/train.py.
-train_global_batch_size = 128
+# GlobalBatchSampler gives each process 128 / processes (4 GPUs x 32 as in the paper,
+# 8 x 16, 1 x 128), refuses a count that does not divide it and drops the last
+# incomplete batch. batch_size stays None (a number there is a per-process batch).
 train_dataloader = dict(
-    batch_size=32,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=128),
     num_workers=8,
     persistent_workers=True,
     pin_memory=True,
-    drop_last=True,
     sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type=dataset_type, ann_file=None, split=None, pipeline=train_pipeline),
 )

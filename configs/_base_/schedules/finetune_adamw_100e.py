@@ -14,7 +14,6 @@ base_lr = 5e-4
 min_lr = 1e-6
 max_epochs = 100
 warmup_epochs = 5
-train_global_batch_size = 96
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')

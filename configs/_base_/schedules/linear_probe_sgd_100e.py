@@ -7,7 +7,6 @@
 # (4 x 128, 8 x 64, 1 x 512, ...), so lr stays the paper's. auto_scale_lr is DISABLED by
 # default; if you change train_global_batch_size, pass --auto-scale-lr to scale lr linearly
 # from 512.
-train_global_batch_size = 512
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=100, val_begin=1, val_interval=1)
 val_cfg = dict(type='ValLoop')

@@ -5,25 +5,19 @@ mask a sample gets depend on which worker handles it, how many workers there
 are and how far their streams have advanced; none of that is in a checkpoint.
 Here the sampler yields a :class:`SampleKey` instead of a bare index and the
 dataset turns it into a generator of that sample alone, so a run resumed from
-any epoch checkpoint, or run with another ``num_workers``, draws exactly the
-same numbers.
+any checkpoint, or run with another ``num_workers``, draws exactly the same
+numbers.
 """
 
 from __future__ import annotations
 
-import ctypes
-import os
-import signal
-import sys
-from typing import Iterator, List, NamedTuple
+from typing import Iterator, NamedTuple
 
 import numpy as np
-import torch
 from mmaction.registry import DATA_SAMPLERS
 from mmengine.dataset import DefaultSampler
 
-PIPELINE_STREAM, MODEL_STREAM = 0, 1
-_PR_SET_PDEATHSIG = 1
+PIPELINE_STREAM = 0
 
 
 class SampleKey(NamedTuple):
@@ -35,25 +29,8 @@ class SampleKey(NamedTuple):
 
     def generator(self) -> np.random.Generator:
         """The sample's pipeline generator (crop, rotation, mask)."""
-        return np.random.Generator(np.random.PCG64(self._stream(PIPELINE_STREAM)))
-
-    def model_seed(self) -> int:
-        """A 63-bit seed for random draws the model makes for this sample."""
-        state = self._stream(MODEL_STREAM).generate_state(1, np.uint64)[0]
-        return int(state >> np.uint64(1))
-
-    def _stream(self, stream: int) -> np.random.SeedSequence:
-        return np.random.SeedSequence([self.seed, self.epoch, self.index, stream])
-
-
-def batch_generator(sample_seeds: List[int], device: torch.device) -> torch.Generator:
-    """One torch generator for a batch, seeded by its samples' ``model_seed`` values in order.
-
-    The batch is fixed by the sampler (seed, epoch, batch size, world size), so the
-    draws do not depend on the DataLoader workers or on where the run was resumed.
-    """
-    seed = np.random.SeedSequence(sample_seeds).generate_state(1, np.uint64)[0]
-    return torch.Generator(device=device).manual_seed(int(seed))
+        entropy = np.random.SeedSequence([self.seed, self.epoch, self.index, PIPELINE_STREAM])
+        return np.random.Generator(np.random.PCG64(entropy))
 
 
 @DATA_SAMPLERS.register_module()
@@ -65,6 +42,10 @@ class SeededSampler(DefaultSampler):
     ``DistSamplerSeedHook``) in the main process, so it is right with any
     number of workers, persistent or not. The dataset must accept sample keys
     (the plugin's datasets do, see :class:`SeededSampleMixin`).
+
+    ``skip(n)`` leaves out the first ``n`` samples of the current epoch (until the
+    next ``set_epoch``): a run resumed from a checkpoint saved mid-epoch continues
+    where it stopped.
     """
 
     def __init__(self, dataset, *args, **kwargs) -> None:
@@ -75,41 +56,39 @@ class SeededSampler(DefaultSampler):
                 f'{type(dataset).__name__}; use DefaultSampler with it instead'
             )
         super().__init__(dataset, *args, **kwargs)
+        self._skip = 0
+
+    def set_epoch(self, epoch: int) -> None:
+        """Select the epoch (its shuffle and sample keys); clears any skip."""
+        super().set_epoch(epoch)
+        self._skip = 0
+
+    def skip(self, num_samples: int) -> None:
+        """Start the current epoch at its ``num_samples``-th sample (this rank's count)."""
+        if not 0 <= num_samples <= self.num_samples:
+            raise ValueError(f'cannot skip {num_samples} of {self.num_samples} samples')
+        self._skip = num_samples
 
     def __iter__(self) -> Iterator[SampleKey]:
-        epoch = self.epoch
-        return (SampleKey(self.seed, epoch, index) for index in super().__iter__())
+        seed, epoch = self.seed, self.epoch
+        indices = list(super().__iter__())[self._skip :]
+        return (SampleKey(seed, epoch, index) for index in indices)
 
-
-def die_with_parent() -> None:
-    """Ask Linux to SIGKILL this process when its parent dies (no-op elsewhere).
-
-    Keeps DataLoader workers from outliving a main process that was killed
-    with SIGKILL (pre-emption, OOM killer), which otherwise leaves them holding
-    memory and file handles.
-    """
-    if not sys.platform.startswith('linux'):
-        return
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    def __len__(self) -> int:
+        return self.num_samples - self._skip
 
 
 class SeededSampleMixin:
     """Dataset side of :class:`SeededSampler`: ``dataset[SampleKey]`` is reproducible.
 
-    For a key, ``results['rng']`` holds the sample's generator during the
-    pipeline (the random transforms draw from it) and the packed data sample's
-    metainfo gets ``sample_seed`` (the model's own mask sampler uses it).
-    A plain int index behaves as in mmengine (numpy's global state). In a
-    DataLoader worker the first item also makes the worker die with the main
-    process.
+    For a key, ``results['rng']`` holds the sample's generator during the pipeline (the
+    random transforms draw from it). A plain int index behaves as in mmengine (numpy's
+    global state).
     """
 
     accepts_sample_keys = True
-    _worker_armed_pid = None
 
     def __getitem__(self, key):
-        self._arm_worker()
         if not isinstance(key, SampleKey):
             return super().__getitem__(key)
         if not self._fully_initialized:
@@ -123,13 +102,4 @@ class SeededSampleMixin:
                 f'({results.get("frame_dir", "unnamed")}); skeleton pipelines must keep every '
                 'sample, remove bad ones from the annotation file or use skip mode'
             )
-        data_sample = packed.get('data_samples')
-        if data_sample is not None:
-            data_sample.set_metainfo(dict(sample_seed=key.model_seed()))
         return packed
-
-    def _arm_worker(self) -> None:
-        pid = os.getpid()
-        if SeededSampleMixin._worker_armed_pid != pid and torch.utils.data.get_worker_info():
-            die_with_parent()
-            SeededSampleMixin._worker_armed_pid = pid

@@ -1,11 +1,11 @@
-"""A local file backend whose writes are atomic, for mmengine's ``CheckpointHook``.
+"""A local file backend whose writes are atomic, for mmengine's checkpoint saving.
 
 mmengine writes checkpoints with ``open(path, 'wb')``: a kill or a full disk
 during the write leaves a partial ``epoch_N.pth`` that ``--resume`` then
 trips over. This backend writes through a temporary file, fsyncs and renames
-(:func:`atomic_write_bytes`). Select it with
-``default_hooks.checkpoint.backend_args = dict(backend='atomic_local')``
-(every MAMP config does, through ``configs/_base_/default_runtime.py``).
+(:func:`~mmaction_mamp.utils.atomic_file.atomic_write_bytes`).
+:class:`~mmaction_mamp.engine.hooks.SafeCheckpointHook` selects it for local
+work dirs.
 """
 
 from __future__ import annotations

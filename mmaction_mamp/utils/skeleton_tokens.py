@@ -1,4 +1,4 @@
-"""Tensor helpers shared by the encoder, the decoder head and mask sampling.
+"""Tensor helpers shared by the encoder, the decoder head and the masking transform.
 
 Notation: B sequences (persons folded into the batch), T frames, V joints,
 C coordinates, u / p temporal / spatial patch sizes, TP = T/u, VP = V/p,
