@@ -6,7 +6,7 @@ import importlib.util
 import torch
 from mmaction.registry import MODELS
 
-from mmaction_mamp.models.utils.masking import motion_aware_mask
+from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
 
 
 def test_original_formulation_matches_the_model(repo_root):

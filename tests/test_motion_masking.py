@@ -4,10 +4,9 @@ and the model-side sampler, against the independent reference."""
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
-from mmaction_mamp.models.utils.masking import (
+from mmaction_mamp.datasets.transforms.motion_masking import (
     gumbel_topk_mask,
     masking_probabilities,
     motion_aware_mask,
@@ -82,25 +81,6 @@ def test_pipeline_transform_masks_with_numpy_noise():
     expected = reference_motion_aware_mask(skeletons, 0.75, 0.8, noise)
     assert mask.shape == (1, 2, 20) and mask.dtype == bool
     np.testing.assert_array_equal(mask[0], expected.numpy().astype(bool))
-
-
-def test_model_side_sampler_is_the_same_function(skeletons):
-    model = MODELS.build(
-        dict(
-            type='MAMP',
-            backbone=dict(type='MAMPTransformer', embed_dims=16, depth=1, num_heads=2,
-                          num_frames=16, num_joints=5),
-            head=dict(type='MAMPMotionHead', embed_dims=16, decoder_embed_dims=16,
-                      decoder_depth=1, decoder_num_heads=2, num_frames=16, num_joints=5),
-            mask_ratio=0.75,
-            tau=0.8,
-        )
-    )  # fmt: skip
-    torch.manual_seed(3)
-    mask = model.sample_masks(skeletons)
-    torch.manual_seed(3)
-    expected = reference_motion_aware_mask(skeletons, 0.75, 0.8, torch.rand(3, 20))
-    torch.testing.assert_close(mask.float(), expected)
 
 
 def sequential_sampler_frequencies(probs: np.ndarray, num_masked: int, draws: int, seed: int):

@@ -25,7 +25,6 @@ from mmengine.config import Config
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmaction_mamp.utils import apply_global_batch_size
 
 REPO = osp.dirname(osp.dirname(osp.abspath(__file__)))
 PRETRAIN_CONFIG = osp.join(REPO, 'configs', 'demo', 'mamp_pretrain_demo.py')
@@ -72,7 +71,6 @@ def run(cfg: Config, work_dir: str, stage: str, checkpoint: Optional[str] = '') 
         cfg.model.backbone.init_cfg = None
     elif checkpoint:
         cfg.model.backbone.init_cfg.checkpoint = checkpoint
-    apply_global_batch_size(cfg, world_size=1)
     runner = Runner.from_cfg(cfg)
     runner.train()
     return runner

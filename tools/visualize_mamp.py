@@ -38,8 +38,8 @@ from mmengine.runner import load_checkpoint  # noqa: E402
 
 import mmaction_mamp  # noqa: E402,F401  (registers the plugin)
 from mmaction_mamp.datasets.synthetic.skeleton import JOINT_NAMES, PARENTS  # noqa: E402
-from mmaction_mamp.models.utils.masking import motion_aware_mask, token_motion  # noqa: E402
-from mmaction_mamp.models.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
+from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask, token_motion  # noqa: E402
+from mmaction_mamp.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
 
 BONES = [(joint, parent) for joint, parent in enumerate(PARENTS) if parent >= 0]
 SNAPSHOTS = 6  # frames drawn in the skeleton strip

@@ -110,7 +110,8 @@ class MAMPRunner(Runner):
       plugin's refusals (bad data, missing files, unsafe checkpoints, a work dir in use)
       instead of a traceback; in a notebook that is a ``SystemExit``;
     - runs ``dist_train.sh`` on CPU-only machines over gloo (mmengine's launcher needs a
-      GPU), with ``env_cfg.dist_cfg.timeout`` seconds before a stuck peer is reported;
+      GPU); a collective that waits ``env_cfg.dist_cfg.timeout`` seconds for a stuck or
+      dead peer ends the run with one line (exit status 4);
     - makes ``auto_scale_lr`` read the real global batch of ``GlobalBatchSampler``;
     - closes the process group after a barrier when the run ends, so no rank aborts at
       exit while another still communicates.
@@ -184,6 +185,9 @@ class MAMPRunner(Runner):
             model = super().train()
         except RunRefused as error:
             exit_on_refusal(error)
+        except RuntimeError as error:
+            self._exit_on_peer_timeout(error)
+            raise
         finally:
             if lock is not None:
                 lock.release()
@@ -198,6 +202,20 @@ class MAMPRunner(Runner):
             exit_on_refusal(error)
         self._close_process_group()
         return metrics
+
+    def _exit_on_peer_timeout(self, error: RuntimeError) -> None:
+        """Report a collective that timed out (a stuck or dead peer) in one line and exit."""
+        if not (dist.is_available() and dist.is_initialized() and 'Timed out' in str(error)):
+            return
+        timeout = (self.cfg.get('env_cfg') or {}).get('dist_cfg', {}).get('timeout')
+        print(
+            f'error: rank {self.rank} waited {timeout or "the default"} s for another process '
+            'in a collective: a peer is stuck or dead, the run stops '
+            '(env_cfg.dist_cfg.timeout sets the wait)',
+            file=sys.stderr,
+            flush=True,
+        )
+        sys.exit(4)
 
     @staticmethod
     def _close_process_group() -> None:

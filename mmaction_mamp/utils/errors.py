@@ -46,13 +46,15 @@ def innermost_refusal(error: BaseException) -> Optional[RunRefused]:
     """The original :class:`RunRefused` behind ``error``, or None.
 
     mmengine's registry re-raises a build error as the same type with the class name
-    prefixed (``class `X` in module: ...``), once per nesting level; the original,
-    un-prefixed message is the deepest one in the ``__context__`` / ``__cause__`` chain.
+    prefixed (``class `X` in module: ...``), once per nesting level, while handling it;
+    the original, un-prefixed message is the deepest one of that implicit
+    (``__context__``) chain. An explicit ``raise ... from`` is a message of its own and
+    is kept.
     """
-    found, seen = None, set()
-    while error is not None and id(error) not in seen:
-        seen.add(id(error))
-        if isinstance(error, RunRefused):
-            found = error
-        error = error.__cause__ or error.__context__
+    found = None
+    while isinstance(error, RunRefused):
+        found = error
+        if error.__cause__ is not None:
+            break
+        error = error.__context__
     return found

@@ -52,7 +52,8 @@ def test_config_builds_with_the_spec_recipe(name):
     model = MODELS.build(cfg.model)
     groups = build_optim_wrapper(model, cfg.optim_wrapper).optimizer.param_groups
     if name.startswith('configs/linear'):
-        assert cfg.train_global_batch_size == 512 and cfg.train_dataloader.batch_size == 128
+        assert cfg.train_dataloader.batch_sampler.global_batch_size == 512
+        assert cfg.train_dataloader.batch_size is None
         assert model.backbone.frozen and not any(
             p.requires_grad for p in model.backbone.parameters()
         )
@@ -66,7 +67,8 @@ def test_config_builds_with_the_spec_recipe(name):
         assert crop.type in ('ValidCropResize', 'DetectedCropResize')
         assert crop.clip_len == 120 and crop.p_interval == (0.95,)
     else:
-        assert cfg.train_global_batch_size == 96 and cfg.train_dataloader.batch_size == 24
+        assert cfg.train_dataloader.batch_sampler.global_batch_size == 96
+        assert cfg.train_dataloader.batch_size is None
         assert model.backbone.blocks[-1].drop_path.drop_prob == pytest.approx(0.3)
         assert model.cls_head.label_smooth_eps == 0.1
         assert cfg.optim_wrapper.constructor == 'LayerDecayOptimWrapperConstructor'

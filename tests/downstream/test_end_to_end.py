@@ -9,7 +9,6 @@ import torch
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from mmaction_mamp.utils import apply_global_batch_size
 from mmaction_mamp.utils.official_checkpoint import convert_official_state_dict
 
 from .helpers import REPO, write_pose_pickle, write_pretrain_checkpoint
@@ -26,14 +25,13 @@ def _shrink(cfg: Config, work_dir, batch: int = 4) -> Config:
     cfg.launcher = 'none'
     cfg.model.backbone.update(SMALL)
     cfg.model.cls_head.in_channels = SMALL['embed_dims']
-    cfg.train_global_batch_size = batch
+    cfg.train_dataloader.batch_sampler.global_batch_size = batch
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
-        cfg[loader].update(
-            num_workers=0, persistent_workers=False, pin_memory=False, batch_size=batch
-        )
+        cfg[loader].update(num_workers=0, persistent_workers=False, pin_memory=False)
+    for loader in ('val_dataloader', 'test_dataloader'):
+        cfg[loader].batch_size = batch
     cfg.train_cfg.update(max_epochs=1, val_interval=1)
     cfg.default_hooks.logger.interval = 1
-    apply_global_batch_size(cfg, world_size=1)
     return cfg
 
 

@@ -14,7 +14,6 @@ from mmengine.dataset import Compose
 
 from mmaction_mamp.datasets import SyntheticSkeletonDataset
 from mmaction_mamp.models.heads.mamp_linear_head import MAMPLinearHead
-from mmaction_mamp.utils.config_loading import load_config
 
 from .helpers import REPO
 
@@ -51,7 +50,7 @@ def test_stgcn_config_through_mmaction_inheritance_runs_its_stock_pipeline():
     # `_base_ = 'mmaction::...'` resolves through pkg_resources (setuptools < 82, runtime req.)
     path = REPO / 'configs/mixing/mamp_stgcn_recipe_ntu60_xsub_3d.py'
     assert "_base_ = 'mmaction::skeleton/stgcn/" in path.read_text()
-    cfg = load_config(str(path))
+    cfg = Config.fromfile(str(path))
     # mmaction2's own ST-GCN data recipe, untouched
     assert [t['type'] for t in cfg.val_pipeline] == [
         'PreNormalize3D', 'GenSkeFeat', 'UniformSampleFrames', 'PoseDecode',

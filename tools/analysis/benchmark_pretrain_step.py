@@ -49,7 +49,7 @@ from mmengine.registry import DefaultScope
 from torch import nn
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmaction_mamp.models.utils.masking import motion_aware_mask
+from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
 
 VARIANTS = ('original', 'default', 'skip_absent', 'compile')
 

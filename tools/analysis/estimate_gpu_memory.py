@@ -29,7 +29,6 @@ from mmengine.config import Config
 from torch.utils.flop_counter import FlopCounterMode, sdpa_backward_flop_count, sdpa_flop_count
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmengine.config import Config
 
 GIB = 1024**3
 

@@ -36,7 +36,7 @@ def is_remote(path: str) -> bool:
 
 def _refused_globals(path: str) -> List[str]:
     try:
-        return list(torch.serialization.get_unsafe_globals_in_checkpoint(path))
+        return sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path))
     except Exception:  # not a zip checkpoint: the load error says enough
         return []
 
@@ -65,11 +65,14 @@ def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
         return torch.load(path, map_location=map_location, weights_only=True)
     except pickle.UnpicklingError as exc:
         needed = _refused_globals(path)
-        what = f'it names {", ".join(needed)}' if needed else str(exc).splitlines()[0]
+        if needed:
+            raise CheckpointError(
+                f'checkpoint {path} is refused: it names {", ".join(needed)}, which '
+                'weights-only loading does not allow (unpickling it could run code). Official '
+                'MAMP files are converted with tools/model_converters/mamp2mmaction.py'
+            ) from exc
         raise CheckpointError(
-            f'checkpoint {path} is refused: {what}, which weights-only loading does not '
-            'allow (unpickling it could run code). Official MAMP files are converted with '
-            'tools/model_converters/mamp2mmaction.py'
+            f'checkpoint {path} is truncated or corrupt (not a checkpoint)'
         ) from exc
     except Exception as exc:  # zip / storage errors: a partial or damaged file
         first_line = (str(exc).strip().splitlines() or [''])[0][:200]

@@ -7,7 +7,7 @@ import logging
 import os
 import os.path as osp
 from contextlib import contextmanager
-from typing import Iterator, List, Optional
+from typing import Iterator, Optional
 
 from mmaction.registry import HOOKS
 from mmengine.dist import is_main_process
@@ -53,26 +53,26 @@ def _without_file_client_notices(logger: logging.Logger) -> Iterator[None]:
         logger.removeFilter(notice_filter)
 
 
-def pretrained_checkpoints(model) -> List[str]:
-    """``checkpoint`` of every ``Pretrained`` init config in the (unwrapped) model.
+def check_pretrained_checkpoints(model) -> None:
+    """Read the ``checkpoint`` of every ``Pretrained`` init config in the model weights-only.
 
     Raises:
-        CheckpointError: a ``Pretrained`` init config names no checkpoint.
+        CheckpointError: a ``Pretrained`` init config names no checkpoint, or one that
+            cannot be read; the message says which config key to set.
     """
-    paths = []
     for name, module in unwrap(model).named_modules():
         init_cfgs = getattr(module, 'init_cfg', None) if isinstance(module, BaseModule) else None
         for init_cfg in init_cfgs if isinstance(init_cfgs, list) else [init_cfgs]:
             if not (isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained'):
                 continue
+            key = f'model.{name}.init_cfg.checkpoint' if name else 'model.init_cfg.checkpoint'
+            hint = f'pre-train first (docs/model_zoo.md) or pass --cfg-options {key}=PATH'
             if not init_cfg.get('checkpoint'):
-                key = f'model.{name}.init_cfg.checkpoint' if name else 'model.init_cfg.checkpoint'
-                raise CheckpointError(
-                    f'{key} is not set: pre-train first (docs/model_zoo.md) or pass '
-                    f'--cfg-options {key}=PATH'
-                )
-            paths.append(str(init_cfg['checkpoint']))
-    return paths
+                raise CheckpointError(f'{key} is not set: {hint}')
+            try:
+                load_checkpoint_weights_only(str(init_cfg['checkpoint']))
+            except CheckpointError as error:
+                raise CheckpointError(f'{key}: {error}; {hint}') from error
 
 
 @HOOKS.register_module()
@@ -117,11 +117,10 @@ class SafeCheckpointHook(CheckpointHook):
         # and reads them right after ``before_run`` (``Runner.load_or_resume``).
         if runner._resume and runner._load_from is None:
             runner._load_from = newest_readable_checkpoint(runner.work_dir)
-        to_read = [runner._load_from] if runner._load_from else []
+        if runner._load_from:
+            load_checkpoint_weights_only(runner._load_from)
         if isinstance(runner._train_loop, BaseLoop):  # training: init_cfg weights are read
-            to_read += pretrained_checkpoints(runner.model)
-        for path in to_read:
-            load_checkpoint_weights_only(path)
+            check_pretrained_checkpoints(runner.model)
 
     def before_train(self, runner) -> None:
         """The parent's set-up (storage, rotation state) without its deprecation notices."""

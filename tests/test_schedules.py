@@ -1,15 +1,11 @@
-"""Schedule, global batch splitting and weights-only checkpoint loading."""
+"""The configs' stock schedulers follow the official lr formula."""
 
 import math
-import pickle
 
 import pytest
 import torch
 from mmaction.registry import PARAM_SCHEDULERS
 from mmengine.config import Config
-from mmengine.logging.history_buffer import HistoryBuffer
-
-from mmaction_mamp.utils import apply_global_batch_size
 
 
 def official_lr(epoch: float, lr: float, min_lr: float, warmup: int, epochs: int) -> float:
@@ -59,29 +55,3 @@ def test_config_schedules_follow_the_official_formula(
     assert optimizer.param_groups[0]['lr'] == pytest.approx(
         official_lr(epochs - 1 / iters_per_epoch, lr, min_lr, warmup, epochs), rel=1e-9
     )
-
-
-@pytest.mark.parametrize('world_size,per_gpu', [(1, 128), (2, 64), (4, 32), (8, 16)])
-def test_global_batch_is_kept_on_any_gpu_count(world_size, per_gpu, repo_root):
-    cfg = Config.fromfile(str(repo_root / 'configs' / 'mamp_pretrain_ntu60.py'))
-    apply_global_batch_size(cfg, world_size)
-    assert cfg.train_dataloader.batch_size == per_gpu
-    assert cfg.train_dataloader.batch_size * world_size == 128
-    assert cfg.optim_wrapper.optimizer.lr == 1e-3
-    assert cfg.auto_scale_lr.enable is False
-
-
-def test_global_batch_refuses_uneven_split(repo_root):
-    cfg = Config.fromfile(str(repo_root / 'configs' / 'mamp_pretrain_ntu60.py'))
-    with pytest.raises(ValueError, match='cannot be split evenly over 3 processes'):
-        apply_global_batch_size(cfg, 3)
-
-
-def test_mmengine_format_history_buffers_stay_refused(tmp_path):
-    """Nothing is allow-listed: a buffer pickled mmengine's own way (its class and
-    ``getattr`` of its statistics methods) is still refused under weights_only."""
-    buffer = HistoryBuffer()
-    buffer.update(1.0)
-    torch.save(dict(buffer=buffer), tmp_path / 'mmengine_format.pth')
-    with pytest.raises(pickle.UnpicklingError, match='Unsupported global.*HistoryBuffer'):
-        torch.load(tmp_path / 'mmengine_format.pth', weights_only=True)
