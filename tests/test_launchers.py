@@ -187,8 +187,7 @@ def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(
     assert test.stderr.startswith('error: annotation file(s) not found: data/skeleton/ntu60_3d')
     ann_file = f'test_dataloader.dataset.ann_file={REPO}/configs/_base_/default_runtime.py'
     test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
-                '--cfg-options', ann_file, 'train_dataloader=None', 'val_dataloader=None',
-                'val_cfg=None', 'val_evaluator=None'], expect_rc=2)  # fmt: skip
+                '--cfg-options', ann_file], expect_rc=2)  # fmt: skip
     assert test.stderr == 'error: checkpoint nowhere.pth not found\n'
     no_pretraining = 'model.backbone.init_cfg.checkpoint=x.pth'
     demo_linear = run(train_command('mmaction2', 'configs/demo/mamp_linear_demo.py',

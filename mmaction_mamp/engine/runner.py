@@ -31,7 +31,6 @@ GUARD_HOOKS = dict(
 )
 PLAIN_CHECKPOINT_HOOKS = ('CheckpointHook', 'mmengine.CheckpointHook')
 DATA_DOC = 'docs/data_preparation.md'
-DATALOADER_KEYS = ('train_dataloader', 'val_dataloader', 'test_dataloader')
 
 
 def with_guard_hooks(cfg: Config) -> List[str]:
@@ -68,16 +67,27 @@ def annotation_files(value) -> Iterator[str]:
             yield from annotation_files(item)
 
 
-def check_annotation_files(*values) -> None:
-    """Raise one :class:`AnnotationFileError` naming every missing annotation file."""
+def missing_annotation_files(*values) -> List[str]:
+    """Every annotation file named inside ``values`` that does not exist, once each."""
     missing = []
     for path in (p for value in values for p in annotation_files(value)):
         if not osp.isfile(path) and path not in missing:
             missing.append(path)
+    return missing
+
+
+def check_annotation_files(*values) -> None:
+    """Raise one :class:`AnnotationFileError` naming every missing annotation file."""
+    missing = missing_annotation_files(*values)
     if missing:
         raise AnnotationFileError(
             f'annotation file(s) not found: {", ".join(missing)}; see {DATA_DOC}'
         )
+
+
+def training_data(cfg: Config) -> tuple:
+    """The config values naming the data a training run reads."""
+    return cfg.get('train_dataloader'), cfg.get('val_dataloader'), cfg.get('custom_hooks')
 
 
 def exit_on_refusal(error: BaseException) -> None:
@@ -120,9 +130,13 @@ class MAMPRunner(Runner):
     @classmethod
     def from_cfg(cls, cfg: Config) -> MAMPRunner:
         try:
-            check_annotation_files(
-                *(cfg.get(key) for key in DATALOADER_KEYS), cfg.get('custom_hooks')
-            )
+            # A run trains or tests, which is not known yet: stop here (before anything is
+            # written) when both would miss data; otherwise train() / test() check theirs.
+            if missing_annotation_files(*training_data(cfg)) and (
+                missing_annotation_files(cfg.get('test_dataloader'))
+                or not cfg.get('test_dataloader')
+            ):
+                check_annotation_files(*training_data(cfg), cfg.get('test_dataloader'))
             load_from = cfg.get('load_from')
             if load_from and not is_remote(load_from) and not osp.isfile(load_from):
                 raise CheckpointError(f'checkpoint {load_from} not found')
@@ -179,6 +193,7 @@ class MAMPRunner(Runner):
     def train(self) -> torch.nn.Module:
         lock = WorkDirLock(self.work_dir) if self.rank == 0 else None
         try:
+            check_annotation_files(*training_data(self.cfg))
             if lock is not None:
                 lock.acquire()
             super().dump_config()
@@ -196,6 +211,7 @@ class MAMPRunner(Runner):
 
     def test(self) -> dict:
         try:
+            check_annotation_files(self.cfg.get('test_dataloader'))
             super().dump_config()
             metrics = super().test()
         except RunRefused as error:
