@@ -103,10 +103,6 @@ def write_clip_folder(folder: Path) -> Path:
     return labels
 
 
-TINY_MODEL = [
-    'model.backbone.depth=1',
-    'model.backbone.num_heads=2',
-]
 NO_WORKERS = [
     'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
@@ -130,7 +126,8 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
     )
     assert 'written: 40 samples' in proc.stdout and 'train: 32' in proc.stdout
 
-    layout = dict(ann_file=str(ann_file), clip_len=16, embed_dims=32, batch_size=8)
+    small = dict(embed_dims=32, depth=1, num_heads=2, batch_size=8)
+    layout = dict(ann_file=str(ann_file), clip_len=16, **small)
     pretrain_cfg = user_config(PRETRAIN_TEMPLATE, tmp_path, max_epochs=2, warmup_epochs=1, **layout)
     pretrain_dir = tmp_path / 'pretrain'
     run_tool(
@@ -140,7 +137,6 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
         '--work-dir',
         str(pretrain_dir),
         '--cfg-options',
-        *TINY_MODEL,
         'model.head.decoder_depth=1',
         'model.head.decoder_num_heads=2',
         'model.head.decoder_embed_dims=32',
@@ -167,7 +163,6 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
         '--work-dir',
         str(probe_dir),
         '--cfg-options',
-        *TINY_MODEL,
         'val_dataloader.num_workers=0',
         'val_dataloader.persistent_workers=False',
         *NO_WORKERS,
@@ -188,8 +183,6 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
         str(clips / 'clip_c2_03.npy'),
         '--top-k',
         '3',
-        '--cfg-options',
-        *TINY_MODEL,
     )
     rows = [line.split('\t') for line in proc.stdout.strip().splitlines()]
     assert len(rows) == 3 and {name for name, _ in rows} <= {'0', '1', '2', '3'}
@@ -208,8 +201,6 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
         str(features),
         '--num-workers',
         '0',
-        '--cfg-options',
-        *TINY_MODEL,
     )
     with np.load(features) as saved:
         assert saved['features'].shape == (32, 32) and np.isfinite(saved['features']).all()

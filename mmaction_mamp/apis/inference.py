@@ -254,7 +254,7 @@ def predict_skeleton(
     if img_shape is None and any(step.get('type') == 'PreNormalize2D' for step in pipeline_cfg):
         raise ValueError(
             f'{name}: the test pipeline normalises pixels by the frame size (PreNormalize2D); '
-            'give img_shape=(height, width)'
+            'give img_shape=(height, width) (tools/infer.py: --img-shape HEIGHT WIDTH)'
         )
     init_default_scope(model.cfg.get('default_scope', 'mmaction'))
     data = pose_input(persons, keypoint_score, img_shape, name)

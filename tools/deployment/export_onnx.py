@@ -16,6 +16,7 @@ import sys
 from typing import Optional, Sequence
 
 import torch
+from mmengine.config import DictAction
 
 from mmaction_mamp.apis import init_recognizer_safely
 from mmaction_mamp.apis.export import (
@@ -25,6 +26,7 @@ from mmaction_mamp.apis.export import (
     export_onnx,
     onnxruntime_max_abs_diff,
 )
+from mmaction_mamp.apis.inference import as_config
 
 CHECK_SAMPLES = 3
 TOLERANCE = 1e-4
@@ -39,27 +41,31 @@ def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
     parser.add_argument('--out', required=True, help='output .onnx')
     parser.add_argument('--device', default='cpu', help='device the export traces on')
     parser.add_argument('--no-check', action='store_true', help='skip the onnxruntime check')
+    parser.add_argument(
+        '--cfg-options', nargs='+', action=DictAction, help='override config entries'
+    )
     return parser.parse_args(argv)
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     try:
-        model = init_recognizer_safely(args.config, args.checkpoint, args.device)
+        cfg = as_config(args.config, args.cfg_options)
+        model = init_recognizer_safely(cfg, args.checkpoint, args.device)
         shape = export_onnx(model, args.out)
     except (ValueError, FileNotFoundError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2
-    kind = 'probabilities (softmax' if model.cls_head.average_clips == 'prob' else 'logits ('
+    if model.cls_head.average_clips == 'prob':
+        kind = 'probabilities (softmax, averaged over the clips)'
+    else:
+        kind = 'logits (averaged over the clips)'
     print(f'wrote {args.out} (ONNX opset {OPSET})')
     print(
         f'input  {INPUT_NAME!r}: float32 (N, {", ".join(map(str, shape))}) = '
         '(samples, clips, persons M, frames T, joints V, coordinates C); N free'
     )
-    print(
-        f'output {OUTPUT_NAME!r}: float32 (N, {model.cls_head.num_classes}) class {kind}, '
-        'averaged over the clips)'
-    )
+    print(f'output {OUTPUT_NAME!r}: float32 (N, {model.cls_head.num_classes}) class {kind}')
     if args.no_check:
         return 0
     inputs = torch.randn((CHECK_SAMPLES, *shape), generator=torch.Generator().manual_seed(0))
