@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 import torch
 from mmengine.config import Config
+from test_inference import load_tool
 
 from mmaction_mamp.engine.runs.data_check_config import sample_requirements
 
@@ -111,20 +112,13 @@ NO_WORKERS = [
 
 
 @pytest.mark.slow
-def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
+def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     clips = tmp_path / 'clips'
     labels = write_clip_folder(clips)
     ann_file = tmp_path / 'my_skeletons.pkl'
-    proc = run_tool(
-        sys.executable,
-        'tools/data/numpy_to_mmaction.py',
-        str(clips),
-        '--labels',
-        str(labels),
-        '--out',
-        str(ann_file),
-    )
-    assert 'written: 40 samples' in proc.stdout and 'train: 32' in proc.stdout
+    argv = [str(clips), '--labels', str(labels), '--out', str(ann_file)]
+    assert load_tool('tools/data/numpy_to_mmaction.py').main(argv) == 0
+    assert 'written: 40 samples\n  train: 32\n  val: 8' in capsys.readouterr().out
 
     small = dict(embed_dims=32, depth=1, num_heads=2, batch_size=8)
     layout = dict(ann_file=str(ann_file), clip_len=16, **small)
@@ -175,33 +169,18 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path):
     for key in encoder_keys:  # the frozen encoder is the pre-trained one
         assert torch.equal(probe_state[key], pretrained_state[key])
 
-    proc = run_tool(
-        sys.executable,
-        'tools/infer.py',
-        str(probe_cfg),
-        str(probe),
-        str(clips / 'clip_c2_03.npy'),
-        '--top-k',
-        '3',
-    )
-    rows = [line.split('\t') for line in proc.stdout.strip().splitlines()]
+    # predictions and features: the same tools, in this process
+    clip = str(clips / 'clip_c2_03.npy')
+    assert load_tool('tools/infer.py').main([str(probe_cfg), str(probe), clip, '--top-k', '3']) == 0
+    rows = [line.split('\t') for line in capsys.readouterr().out.strip().splitlines()]
     assert len(rows) == 3 and {name for name, _ in rows} <= {'0', '1', '2', '3'}
     scores = [float(score) for _, score in rows]
     assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0001
 
     features = tmp_path / 'features.npz'
-    run_tool(
-        sys.executable,
-        'tools/analysis_tools/extract_features.py',
-        str(pretrain_cfg),
-        str(pretrained),
-        '--split',
-        'train',
-        '--out',
-        str(features),
-        '--num-workers',
-        '0',
-    )
+    argv = [str(pretrain_cfg), str(pretrained), '--split', 'train', '--out', str(features)]
+    argv += ['--num-workers', '0']
+    assert load_tool('tools/analysis_tools/extract_features.py').main(argv) == 0
     with np.load(features) as saved:
         assert saved['features'].shape == (32, 32) and np.isfinite(saved['features']).all()
         assert sorted(set(saved['labels'].tolist())) == list(range(NUM_CLASSES))
