@@ -3,18 +3,17 @@ docs/custom_data.md (numpy clips of a 17-joint 3-D layout -> pickle -> pre-train
 linear probe -> predictions and features), run through the command-line tools."""
 
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
+from mmaction.registry import MODELS
 from mmengine.config import Config
+from mmengine.registry import DefaultScope
 from test_inference import load_tool
 
-from mmaction_mamp.engine.runs.data_check_config import sample_requirements
-
-from test_tools_end_to_end import REPO, logged_losses, run_tool
+from launch import REPO, logged_losses, run, train_command
 
 PRETRAIN_TEMPLATE = REPO / 'configs/custom/mamp_vit_1xb32-100e_custom-keypoint-3d.py'
 LINEAR_TEMPLATE = (
@@ -49,25 +48,24 @@ def test_every_part_follows_the_layout_block(tmp_path, template):
     backbone = cfg.model.backbone
     assert (backbone.num_joints, backbone.in_channels, backbone.num_frames) == (25, 2, 64)
     if 'head' in cfg.model:  # the MAMP decoder predicts the motion of the same layout
-        head = cfg.model.head
-        assert (head.num_joints, head.in_channels, head.num_frames) == (25, 2, 64)
-        assert head.embed_dims == backbone.embed_dims
+        small = dict(cfg.model, backbone=dict(backbone, embed_dims=16, depth=1, num_heads=2))
+        with DefaultScope.overwrite_default_scope('mmaction'):
+            head = MODELS.build(small).head
+        assert head.decoder_temp_embed.shape[1] == 64 // backbone.temporal_patch_size
+        assert head.decoder_pos_embed.shape[2] == 25 and head.decoder_embed.in_features == 16
+        assert head.decoder_pred.out_features == backbone.temporal_patch_size * 2
     else:
         assert cfg.model.cls_head.in_channels == backbone.embed_dims
     pipelines = [cfg.train_pipeline, cfg.test_pipeline]
     for pipeline in pipelines:
         (crop,) = pipeline_steps(pipeline, 'ValidCropResize')
-        assert (crop.clip_len, crop.num_joints) == (64, 25)
+        assert crop.clip_len == 64
         (formatting,) = pipeline_steps(pipeline, 'FormatGCNInput')
         assert formatting.num_person == 2
         (centring,) = pipeline_steps(pipeline, 'CentreSkeleton')
         assert centring.origin_joint == 1
     for masking in pipeline_steps(cfg.train_pipeline, 'MotionAwareMasking'):
         assert masking.temporal_patch_size == backbone.temporal_patch_size
-    # the pre-flight data check derives the same layout from the config
-    requirements = sample_requirements(cfg, cfg.train_dataloader.dataset.pipeline)
-    assert (requirements['num_joints'], requirements['num_coords']) == (25, 2)
-    assert requirements['min_valid_frames'] == backbone.temporal_patch_size
     assert cfg.train_dataloader.dataset.ann_file == cfg.ann_file
 
 
@@ -124,20 +122,17 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     layout = dict(ann_file=str(ann_file), clip_len=16, **small)
     pretrain_cfg = user_config(PRETRAIN_TEMPLATE, tmp_path, max_epochs=2, warmup_epochs=1, **layout)
     pretrain_dir = tmp_path / 'pretrain'
-    run_tool(
-        sys.executable,
-        'tools/train.py',
-        str(pretrain_cfg),
-        '--work-dir',
-        str(pretrain_dir),
-        '--cfg-options',
+    run(train_command(
+        'ours',
+        pretrain_cfg,
+        pretrain_dir,
         'model.head.decoder_depth=1',
         'model.head.decoder_num_heads=2',
         'model.head.decoder_embed_dims=32',
         'default_hooks.checkpoint.interval=2',
         *NO_WORKERS,
-    )
-    losses = logged_losses(pretrain_dir)
+    ))  # fmt: skip
+    losses = list(logged_losses(pretrain_dir).values())
     assert len(losses) == 2 * 4 and all(np.isfinite(losses))  # 32 clips / batch 8, 2 epochs
     pretrained = pretrain_dir / 'epoch_2.pth'
 
@@ -150,17 +145,14 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
         **layout,
     )
     probe_dir = tmp_path / 'probe'
-    proc = run_tool(
-        sys.executable,
-        'tools/train.py',
-        str(probe_cfg),
-        '--work-dir',
-        str(probe_dir),
-        '--cfg-options',
+    proc = run(train_command(
+        'ours',
+        probe_cfg,
+        probe_dir,
         'val_dataloader.num_workers=0',
         'val_dataloader.persistent_workers=False',
         *NO_WORKERS,
-    )
+    ))  # fmt: skip
     assert f'load backbone. in model from: {pretrained}' in proc.stdout + proc.stderr
     probe = probe_dir / 'epoch_1.pth'
     encoder_keys = ('backbone.blocks.0.attn.qkv.weight', 'backbone.temp_embed')
@@ -185,3 +177,28 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
         assert saved['features'].shape == (32, 32) and np.isfinite(saved['features']).all()
         assert sorted(set(saved['labels'].tolist())) == list(range(NUM_CLASSES))
         assert all(name.startswith('clip_c') for name in saved['names'])
+
+
+@pytest.mark.slow
+def test_the_two_custom_data_traps_stop_in_one_line_through_mmaction2(tmp_path, capsys):
+    """A model built for another joint count, and fewer clips than one global batch."""
+    clips = tmp_path / 'clips'
+    labels = write_clip_folder(clips)  # 17 joints
+    ann_file = tmp_path / 'my_skeletons.pkl'
+    argv = [str(clips), '--labels', str(labels), '--out', str(ann_file)]
+    assert load_tool('tools/data/numpy_to_mmaction.py').main(argv) == 0
+    small = dict(ann_file=str(ann_file), clip_len=16, embed_dims=32, depth=1, num_heads=2)
+    wrong_joints = user_config(PRETRAIN_TEMPLATE, tmp_path, num_joints=25, batch_size=8, **small)
+    proc = run(train_command('mmaction2', wrong_joints, tmp_path / 'a', *NO_WORKERS), expect_rc=2)
+    assert proc.stderr.splitlines()[-1] == (
+        f"error: train_dataloader: {ann_file} (split 'train'): the clips have 17 joints, the "
+        'model expects 25 (model.backbone.num_joints): state the joint layout once in the '
+        'config and let every part use it (docs/custom_data.md)'
+    )
+    too_few = user_config(PRETRAIN_TEMPLATE, tmp_path, batch_size=128, **small)
+    proc = run(train_command('mmaction2', too_few, tmp_path / 'b', *NO_WORKERS), expect_rc=2)
+    assert proc.stderr.splitlines()[-1] == (
+        'error: train_dataloader: the dataset holds 32 samples, fewer than one global batch of '
+        '128 (1 process(es) x 128); lower train_dataloader.batch_sampler.global_batch_size (and '
+        'lr with it) or add data'
+    )

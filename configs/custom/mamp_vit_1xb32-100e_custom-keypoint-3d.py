@@ -5,7 +5,7 @@
 #       --out data/skeleton/my_skeletons.pkl
 #   python tools/train.py configs/custom/mamp_vit_1xb32-100e_custom-keypoint-3d.py
 # The paper's recipe (mask ratio 0.9, tau 0.8, 4-frame tokens, motion target, AdamW +
-# warm-up + cosine) and encoder (256 wide, 8 blocks); batch 32 on one GPU with the paper's
+# warm-up + cosine) and encoder (256 wide, 8 blocks); a global batch of 32 (any GPU count) with the paper's
 # lr scaled linearly from its 128 clips per step.
 _base_ = ['../_base_/default_runtime.py', '../_base_/schedules/pretrain_adamw_400e.py']
 
@@ -43,17 +43,8 @@ model = dict(
         num_joints=num_joints,
         temporal_patch_size=temporal_patch_size,
     ),
-    head=dict(
-        type='MAMPMotionHead',
-        embed_dims=embed_dims,
-        decoder_embed_dims=256,
-        decoder_depth=3,
-        decoder_num_heads=8,
-        num_frames=clip_len,
-        num_joints=num_joints,
-        temporal_patch_size=temporal_patch_size,
-        in_channels=num_coords,
-    ),
+    # the decoder takes its token geometry (width, clip length, joints, patches) from the encoder
+    head=dict(type='MAMPMotionHead', decoder_embed_dims=256, decoder_depth=3, decoder_num_heads=8),
 )
 
 train_pipeline = [
@@ -63,7 +54,6 @@ train_pipeline = [
         clip_len=clip_len,
         p_interval=(0.5, 1.0),
         min_crop_len=min_crop_len,
-        num_joints=num_joints,
         min_valid_frames=temporal_patch_size,
     ),
     dict(type='RandomRot3D', theta=0.3),
@@ -77,15 +67,15 @@ train_pipeline = [
 # tools/analysis_tools/extract_features.py to give this encoder's features.
 test_pipeline = [
     dict(type='CentreSkeleton', origin_joint=origin_joint),
-    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,), num_joints=num_joints),
+    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
     dict(type='FormatGCNInput', num_person=num_person),
     dict(type='PackActionInputs'),
 ]
 train_dataloader = dict(
-    batch_size=batch_size,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=batch_size),
     num_workers=4,
     persistent_workers=True,
-    drop_last=True,
     sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(
         type='SafePoseDataset', ann_file=ann_file, split=train_split, pipeline=train_pipeline

@@ -54,7 +54,6 @@ train_pipeline = [
         clip_len=clip_len,
         p_interval=(0.5, 1.0),
         min_crop_len=min_crop_len,
-        num_joints=num_joints,
         min_valid_frames=temporal_patch_size,
     ),
     dict(type='RandomRot3D', theta=0.3),
@@ -63,15 +62,15 @@ train_pipeline = [
 ]
 test_pipeline = [
     dict(type='CentreSkeleton', origin_joint=origin_joint),
-    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,), num_joints=num_joints),
+    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
     dict(type='FormatGCNInput', num_person=num_person),
     dict(type='PackActionInputs'),
 ]
 train_dataloader = dict(
-    batch_size=batch_size,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=batch_size),
     num_workers=4,
     persistent_workers=True,
-    drop_last=True,
     sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(
         type='SafePoseDataset', ann_file=ann_file, split=train_split, pipeline=train_pipeline

@@ -29,7 +29,6 @@ import torch
 from mmaction.registry import TRANSFORMS
 from torch import nn
 
-from ..engine.runs.data_check_config import component_setting
 from .inference import encoder_input_size, test_pipeline_config
 
 OPSET = 18  # the exporter's own opset: no version conversion (whose failures print tracebacks)
@@ -82,7 +81,7 @@ def export_input_shape(recognizer: nn.Module) -> Tuple[int, int, int, int, int]:
     num_person, num_clips = 2, 1
     for step in test_pipeline_config(recognizer.cfg):
         if step.get('type') == 'FormatGCNInput':
-            num_person = component_setting(step, 'num_person', TRANSFORMS)
+            num_person = TRANSFORMS.build(step).num_person
         num_clips = step.get('num_clips', num_clips)
     return num_clips, num_person, num_frames, *size
 

@@ -20,8 +20,7 @@ from mmengine.dataset import Compose
 from mmengine.registry import init_default_scope
 from torch import nn
 
-from ..utils.config_loading import load_config
-from ..utils.preflight import evaluation_checkpoint_problems
+from ..engine.checkpoints import load_checkpoint_weights_only
 
 ConfigLike = Union[str, Path, Config]
 
@@ -33,7 +32,7 @@ def as_config(config: ConfigLike, options: Optional[dict] = None) -> Config:
         config: a config or its file.
         options: ``--cfg-options`` style overrides merged into it.
     """
-    cfg = copy.deepcopy(config) if isinstance(config, Config) else load_config(str(config))
+    cfg = copy.deepcopy(config) if isinstance(config, Config) else Config.fromfile(str(config))
     if options:
         cfg.merge_from_dict(options)
     return cfg
@@ -43,9 +42,10 @@ def load_checkpoint_state(checkpoint: Union[str, Path]) -> Dict[str, torch.Tenso
     """The ``state_dict`` of an mmengine checkpoint (or a bare state dict), safely.
 
     Raises:
+        CheckpointError: the file is missing, damaged or would run code.
         ValueError: the file holds no state dict.
     """
-    content = torch.load(str(checkpoint), map_location='cpu', weights_only=True)
+    content = load_checkpoint_weights_only(str(checkpoint))
     state = content.get('state_dict', content) if isinstance(content, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
         raise ValueError(f'{checkpoint} holds no state dict of tensors')
@@ -97,14 +97,17 @@ def init_recognizer_safely(
             'linear-probe or fine-tune config (features of any encoder: '
             'tools/analysis_tools/extract_features.py)'
         )
-    if checkpoint is not None:
-        problems = evaluation_checkpoint_problems(cfg, str(checkpoint))
-        if problems:
-            raise ValueError('; '.join(problems))
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
     if checkpoint is not None:
-        load_weights(model, load_checkpoint_state(checkpoint), str(checkpoint))
+        state = load_checkpoint_state(checkpoint)
+        if not any(key.startswith('cls_head.') for key in state):
+            raise ValueError(
+                f'{checkpoint} holds no classification head (cls_head.*), e.g. a pre-training '
+                'checkpoint: its predictions would come from a random head. Train a linear '
+                'probe or fine-tune on top of it first (docs/model_zoo.md)'
+            )
+        load_weights(model, state, str(checkpoint))
     model.cfg = cfg
     return model.to(device).eval()
 
@@ -129,10 +132,9 @@ def test_pipeline_config(cfg: Config) -> List[dict]:
 def encoder_input_size(model: nn.Module) -> Optional[Tuple[int, int]]:
     """(joints V, input channels C) of a MAMP encoder, or None for another backbone."""
     backbone = getattr(model, 'backbone', model)
-    embed = getattr(backbone, 'joints_embed', None)
-    if embed is None:
+    if not hasattr(backbone, 'joints_embed'):
         return None
-    return backbone.num_spatial_patches * backbone.spatial_patch_size, embed.proj.in_channels
+    return backbone.num_joints, backbone.in_channels
 
 
 def as_persons(
