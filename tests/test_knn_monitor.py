@@ -191,9 +191,9 @@ def test_hook_in_a_training_run(tmp_path):
 
 
 def test_ntu60_knn_config_keeps_the_recipe_and_reads_the_labelled_splits(tmp_path):
-    configs = REPO / 'configs'
-    base = Config.fromfile(str(configs / 'mamp_pretrain_ntu60_xsub.py'))
-    monitored = Config.fromfile(str(configs / 'mamp_pretrain_ntu60_xsub_knn.py'))
+    configs = REPO / 'configs' / 'skeleton' / 'mamp'
+    base = Config.fromfile(str(configs / 'mamp_vit_4xb32-400e_ntu60-xsub-keypoint-3d.py'))
+    monitored = Config.fromfile(str(configs / 'mamp_vit_4xb32-400e-knn_ntu60-xsub-keypoint-3d.py'))
     for key in ('model', 'optim_wrapper', 'param_scheduler', 'train_dataloader', 'train_cfg'):
         assert monitored[key] == base[key]
 

@@ -181,7 +181,9 @@ def test_a_config_without_its_data_stops_in_one_line(tmp_path):
 
 
 def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(tmp_path):
-    linear = 'configs/linear/mamp_linear_ntu60_xsub.py'
+    linear = (
+        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
+    )
     test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
                 '--work-dir', str(tmp_path / 'test')], expect_rc=2)  # fmt: skip
     assert test.stderr.startswith('error: annotation file(s) not found: data/skeleton/ntu60_3d')

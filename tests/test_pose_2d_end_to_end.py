@@ -14,6 +14,7 @@ from downstream.test_end_to_end import _shrink, _train_and_test
 from launch import REPO, logged_losses, run, train_command
 
 pytestmark = pytest.mark.slow
+LINEAR_2D = 'vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py'
 TINY_DATA = [
     'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
@@ -77,7 +78,7 @@ def write_2d_pickle(path: Path) -> str:
 
 
 def test_ntu60_2d_linear_config_on_a_2d_pickle(tmp_path: Path):
-    cfg = Config.fromfile(str(REPO / 'configs/linear/mamp_linear_ntu60_2d_xsub.py'))
+    cfg = Config.fromfile(str(REPO / 'configs/skeleton/mamp' / LINEAR_2D))
     cfg.model.backbone.init_cfg = None
     _shrink(cfg, tmp_path / 'work', batch=3)
     ann_file = write_2d_pickle(tmp_path / 'ntu60_2d.pkl')

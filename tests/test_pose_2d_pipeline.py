@@ -224,9 +224,9 @@ def test_bad_samples_are_named(transform, results, message):
 
 
 CONFIGS_2D = [
-    'configs/mamp_pretrain_ntu60_2d.py',
-    'configs/linear/mamp_linear_ntu60_2d_xsub.py',
-    'configs/finetune/mamp_finetune_ntu60_2d_xsub.py',
+    'configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-2d.py',
+    'configs/skeleton/mamp/vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py',
+    'configs/skeleton/mamp/vit_mamp-ntu60-xsub-2d-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-2d.py',
     'configs/demo/mamp_pretrain_demo_2d.py',
     'configs/demo/mamp_linear_demo_2d.py',
 ]

@@ -7,6 +7,8 @@ import torch
 from mmaction.registry import PARAM_SCHEDULERS
 from mmengine.config import Config
 
+MAMP = 'configs/skeleton/mamp'
+
 
 def official_lr(epoch: float, lr: float, min_lr: float, warmup: int, epochs: int) -> float:
     """adjust_learning_rate of the MAE/MAMP scripts (fractional epoch)."""
@@ -20,8 +22,20 @@ def official_lr(epoch: float, lr: float, min_lr: float, warmup: int, epochs: int
     'config,lr,min_lr,warmup,epochs',
     [
         ('configs/mamp_pretrain_ntu60.py', 1e-3, 5e-4, 20, 400),
-        ('configs/finetune/mamp_finetune_ntu60_xsub.py', 5e-4, 1e-6, 5, 100),
-        ('configs/linear/mamp_linear_ntu60_xsub.py', 0.1, 0.0, 0, 100),
+        (
+            f'{MAMP}/vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py',
+            5e-4,
+            1e-6,
+            5,
+            100,
+        ),
+        (
+            f'{MAMP}/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py',
+            0.1,
+            0.0,
+            0,
+            100,
+        ),
     ],
 )
 def test_config_schedules_follow_the_official_formula(
@@ -34,9 +48,10 @@ def test_config_schedules_follow_the_official_formula(
     optimizer = torch.optim.SGD(
         [dict(params=[params[0]], lr=lr), dict(params=[params[1]], lr=lr / 2)], lr=lr
     )
-    schedulers = [
+    schedulers = [  # built as the runner builds them: `end` defaults to the last epoch
         PARAM_SCHEDULERS.build(
-            step, default_args=dict(optimizer=optimizer, epoch_length=iters_per_epoch)
+            dict(step, end=step.get('end', cfg.train_cfg.max_epochs)),
+            default_args=dict(optimizer=optimizer, epoch_length=iters_per_epoch),
         )
         for step in cfg.param_scheduler
     ]

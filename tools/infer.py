@@ -4,8 +4,9 @@ INPUT is a .npy of shape (T, V, C) or (M, T, V, C), an NTU RGB+D .skeleton file
 (processed like the NTU training data) or an mmpose JSON file of one video (2-D: give
 --img-shape). Prints "<class name><TAB><score>" lines, best first::
 
-    python tools/infer.py configs/linear/mamp_linear_ntu60_xsub.py best.pth \\
-        S001C001P001R001A001.skeleton --label-map ntu60 --top-k 5
+    python tools/infer.py \\
+    configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py \\
+        best.pth S001C001P001R001A001.skeleton --label-map ntu60 --top-k 5
 
 Scores are the model's pred_score (softmax probabilities averaged over the test clips).
 Python API and details: docs/inference.md.

@@ -12,8 +12,10 @@ default_hooks = dict(
     logger=dict(type='LoggerHook', interval=50, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
     # atomic, portable (weights_only loadable anywhere), never non-finite weights, safe reads,
-    # --resume past truncated files
-    checkpoint=dict(type='SafeCheckpointHook', interval=10, max_keep_ckpts=3, save_last=True),
+    # --resume past truncated files; runs that validate also keep the best checkpoint
+    checkpoint=dict(
+        type='SafeCheckpointHook', interval=10, max_keep_ckpts=3, save_last=True, save_best='auto'
+    ),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
     # one live run per work dir

@@ -6,7 +6,12 @@
 # (after the demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None). tools/demo_linear_probe.py runs all three.
-_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/mamp_linear.py',
+    '../_base_/datasets/skeleton_classification.py',
+    '../_base_/schedules/linear_probe_sgd_100e.py',
+]
 
 clip_len = 32
 max_epochs = 20

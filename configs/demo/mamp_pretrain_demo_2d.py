@@ -2,7 +2,7 @@
 # detector scores (SyntheticPose2DDataset: the 3-D demo actions projected to 1920 x 1080
 # pixels): the recipe of configs/demo/mamp_pretrain_demo.py (96-wide 4-block encoder,
 # 32-frame single-person clips, batches of 16, 3000 iterations) with the 2-D pipeline of
-# configs/mamp_pretrain_ntu60_2d.py (8 x 17 = 136 tokens per person). Like the 3-D demo it
+# configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-2d.py (8 x 17 = 136 tokens per person). Like the 3-D demo it
 # ends with the k-NN monitor's comparison with a randomly initialised encoder, here on the
 # 2-D view of the labelled demo clips.
 #   python tools/train.py configs/demo/mamp_pretrain_demo_2d.py

@@ -15,6 +15,7 @@ from .helpers import REPO, write_pose_pickle, write_pretrain_checkpoint
 from reference_mamp import make_official_state_dict
 
 pytestmark = pytest.mark.slow
+LINEAR = 'vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
 SMALL = dict(embed_dims=32, depth=1, num_heads=4)
 
 
@@ -44,8 +45,14 @@ def _train_and_test(cfg: Config) -> dict:
 @pytest.mark.parametrize(
     'name, fraction',
     [
-        ('configs/linear/mamp_linear_ntu60_xsub.py', None),
-        ('configs/semi/mamp_semi10_ntu60_xsub.py', 0.1),
+        (
+            'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py',
+            None,
+        ),
+        (
+            'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-10pct-keypoint-3d.py',
+            0.1,
+        ),
     ],
 )
 def test_ntu_config_on_a_tiny_pickle(tmp_path, name, fraction):
@@ -94,8 +101,9 @@ def test_tools_test_evaluates_a_converted_official_checkpoint(tmp_path):
     ckpt = tmp_path / 'converted.pth'
     torch.save(dict(state_dict=convert_official_state_dict(official)[0]), ckpt)
     small = ' '.join(f'model.backbone.{k}={v}' for k, v in SMALL.items())
+    linear = 'configs/skeleton/mamp/' + LINEAR
     cmd = (
-        f'{sys.executable} tools/test.py configs/linear/mamp_linear_ntu60_xsub.py {ckpt} '
+        f'{sys.executable} tools/test.py {linear} {ckpt} '
         f'--work-dir {tmp_path / "work"} --cfg-options {small} model.cls_head.in_channels=32 '
         f'test_dataloader.dataset.ann_file={ann} test_dataloader.num_workers=0 '
         'test_dataloader.persistent_workers=False test_dataloader.batch_size=4'

@@ -24,7 +24,8 @@ config's train pipeline, one thread).
 Example::
 
     python tools/analysis/benchmark_pretrain_step.py --threads 2 --batch-size 8
-    python tools/analysis/benchmark_pretrain_step.py --config configs/mamp_pretrain_ntu60_2d.py
+    python tools/analysis/benchmark_pretrain_step.py --config \\
+    configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-2d.py
     python tools/analysis/benchmark_pretrain_step.py --device cuda --batch-size 32
 """
 

@@ -6,8 +6,10 @@ float32 - the linear probe's feature: final-norm output averaged over persons, t
 tokens and joints (and over the test clips) - labels (N,) int64 (-1: unlabelled) and
 names (N,) (the clips' frame_dir), in dataset order; np.load reads it without pickles::
 
-    python tools/analysis_tools/extract_features.py configs/linear/mamp_linear_ntu60_xsub.py \\
-        work_dirs/mamp_pretrain_ntu60_xsub/epoch_400.pth --split val --out feats_val.npz
+    python tools/analysis_tools/extract_features.py \\
+    configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py \\
+        work_dirs/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-3d/epoch_400.pth \\
+        --split val --out feats_val.npz
 
 Every split gets the config's test pipeline (the deterministic test view) unless
 --keep-pipeline. Details: docs/inference.md.

@@ -1,7 +1,8 @@
 """Export a MAMP recognizer (linear probe or fine-tune) to ONNX and check it on onnxruntime.
 
     pip install -e ".[deploy]"          # onnx, onnxruntime, onnxscript
-    python tools/deployment/export_onnx.py configs/finetune/mamp_finetune_ntu60_xsub.py \\
+    python tools/deployment/export_onnx.py \\
+    configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py \\
         best.pth --out mamp_ntu60.onnx
 
 Input "keypoint": float32 (N, num_clips, M, T, V, C), the config's test-pipeline output
