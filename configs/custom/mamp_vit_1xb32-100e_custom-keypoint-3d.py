@@ -85,22 +85,8 @@ train_dataloader = dict(
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=lr))
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-8,
-        begin=0,
-        end=warmup_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min_ratio=min_lr / lr,
-        begin=warmup_epochs,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
+    dict(_base_.warmup_lr, end=warmup_epochs),
+    dict(_base_.cosine_lr, begin=warmup_epochs, eta_min_ratio=min_lr / lr),
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
 default_hooks = dict(checkpoint=dict(interval=10, max_keep_ckpts=3))

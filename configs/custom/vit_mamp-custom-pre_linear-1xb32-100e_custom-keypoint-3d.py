@@ -5,7 +5,7 @@
 # (another pre-training checkpoint: --cfg-options model.backbone.init_cfg.checkpoint=PATH).
 # The official protocol: frozen encoder, features averaged over persons, time and joints,
 # BatchNorm1d(affine=False) + Linear, SGD lr 0.1 + cosine; test on the centre 95 % crop.
-_base_ = ['../_base_/default_runtime.py']
+_base_ = ['../_base_/default_runtime.py', '../_base_/schedules/linear_probe_sgd_100e.py']
 
 # ---- Your data: the skeleton layout, stated once (as in the pre-training config) ---------
 ann_file = 'data/skeleton/my_skeletons.pkl'  # PoseDataset pickle with labels
@@ -93,21 +93,6 @@ test_dataloader = val_dataloader
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 
-train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
-val_cfg = dict(type='ValLoop')
-test_cfg = dict(type='TestLoop')
-optim_wrapper = dict(
-    type='OptimWrapper', optimizer=dict(type='SGD', lr=lr, momentum=0.9, weight_decay=0.0)
-)
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=0.0,
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    )
-]
-auto_scale_lr = dict(enable=False, base_batch_size=batch_size)
-default_hooks = dict(checkpoint=dict(interval=10, save_best='acc/top1', rule='greater'))
+train_cfg = dict(max_epochs=max_epochs)  # the cosine of the schedule runs to the last epoch
+optim_wrapper = dict(optimizer=dict(lr=lr))
+auto_scale_lr = dict(base_batch_size=batch_size)

@@ -5,6 +5,8 @@
 # evaluation after every epoch. Drop path 0.3 and label smoothing 0.1 are in
 # _base_/models/mamp_finetune.py. The paper steps on 96 sequences (4 GPUs x 24); the fine-tune
 # configs set that global batch (GlobalBatchSampler), so lr needs no scaling on any GPU count.
+_base_ = ['./warmup_cosine_lr.py']
+
 base_lr = 5e-4
 min_lr = 1e-6
 max_epochs = 100
@@ -20,23 +22,9 @@ optim_wrapper = dict(
     optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), weight_decay=0.05),
     paramwise_cfg=dict(layer_decay_rate=0.8),
 )
-# Stock LinearLR + CosineAnnealingLR (see pretrain_adamw_400e.py); eta_min_ratio scales the
-# floor with each layer's lr, as the official code does; the cosine runs to max_epochs.
+# eta_min_ratio scales the floor with each layer's lr, as the official code does
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-8,
-        begin=0,
-        end=warmup_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min_ratio=min_lr / base_lr,
-        begin=warmup_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
+    dict(_base_.warmup_lr, end=warmup_epochs),
+    dict(_base_.cosine_lr, begin=warmup_epochs, eta_min_ratio=min_lr / base_lr),
 ]
 auto_scale_lr = dict(enable=False, base_batch_size=96)

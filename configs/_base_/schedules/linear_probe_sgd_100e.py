@@ -3,6 +3,8 @@
 # (the backbone is frozen in _base_/models/mamp_linear.py). The paper steps on 512 sequences
 # (4 GPUs x 128), the global batch of _base_/datasets/skeleton_classification.py
 # (GlobalBatchSampler), so lr needs no scaling on any GPU count.
+_base_ = ['./warmup_cosine_lr.py']
+
 max_epochs = 100
 
 train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs, val_begin=1, val_interval=1)
@@ -13,8 +15,5 @@ optim_wrapper = dict(
     type='OptimWrapper',
     optimizer=dict(type='SGD', lr=0.1, momentum=0.9, weight_decay=0.0),
 )
-# the cosine runs to the end of training (train_cfg.max_epochs)
-param_scheduler = [
-    dict(type='CosineAnnealingLR', eta_min=0.0, begin=0, by_epoch=True, convert_to_iter_based=True)
-]
+param_scheduler = [dict(_base_.cosine_lr, begin=0, eta_min=0.0)]  # no warm-up
 auto_scale_lr = dict(enable=False, base_batch_size=512)
