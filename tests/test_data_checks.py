@@ -5,13 +5,14 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from mmaction.registry import DATASETS, MODELS
+from mmaction.registry import DATASETS
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.engine.data_checks import check_dataloader
 from mmaction_mamp.utils.errors import DataCheckError
 
-ENCODER = dict(type='MAMPTransformer', embed_dims=16, depth=1, num_heads=2, num_frames=16)
+from small_models import small_mamp, small_recognizer
+
 PRETRAIN_PIPELINE = [
     dict(type='ValidCropResize', clip_len=16, p_interval=(0.5, 1.0), min_crop_len=8),
     dict(type='FormatGCNInput', num_person=1),
@@ -31,14 +32,7 @@ def mmaction_scope():
         yield
 
 
-def pretraining_model(**encoder):
-    head = dict(type='MAMPMotionHead', decoder_embed_dims=16, decoder_depth=1, decoder_num_heads=2)
-    return MODELS.build(dict(type='MAMP', backbone=dict(ENCODER, **encoder), head=head))
-
-
-def classifier(num_classes: int = 3):
-    head = dict(type='MAMPLinearHead', num_classes=num_classes, in_channels=16)
-    return MODELS.build(dict(type='RecognizerGCN', backbone=ENCODER, cls_head=head))
+pretraining_model, classifier = small_mamp, small_recognizer
 
 
 def clips(tmp_path, labels, joints=25, frames=30, damage=None) -> str:
@@ -87,7 +81,7 @@ def test_unlabelled_or_out_of_range_clips_are_refused_where_labels_are_used(tmp_
     ann_file = clips(tmp_path, [0, None, 5, 2])
     check_dataloader(pretraining_model(), loader(ann_file, PRETRAIN_PIPELINE), 'train', False)
     with pytest.raises(DataCheckError) as error:
-        check_dataloader(classifier(3), loader(ann_file, TEST_PIPELINE), 'val_dataloader', True)
+        check_dataloader(classifier(num_classes=3), loader(ann_file, TEST_PIPELINE), 'val', True)
     lines = str(error.value).splitlines()
     assert lines[0].endswith('2 bad sample(s) in the clips:')
     assert lines[1:] == [

@@ -12,22 +12,14 @@ from reference_mamp import (
     reference_motion_target,
     reference_pretrain_loss,
 )
+from small_models import small_mamp
 
 SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
 
 
 def build_small_model(depth: int = 2, decoder_depth: int = 2, **options) -> torch.nn.Module:
-    backbone = dict(type='MAMPTransformer', depth=depth, **SMALL)
-    head = dict(
-        type='MAMPMotionHead',
-        embed_dims=32,
-        decoder_embed_dims=32,
-        decoder_depth=decoder_depth,
-        decoder_num_heads=4,
-        num_frames=16,
-        num_joints=5,
-    )
-    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head, **options)).eval()
+    """The small MAMP on 5 joints (20 tokens per person)."""
+    return small_mamp(decoder_depth, depth=depth, num_joints=5, model_options=options)
 
 
 def sample_mask(skeletons: torch.Tensor, seed: int) -> torch.Tensor:

@@ -3,7 +3,6 @@
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
 from mmaction_mamp.datasets.transforms.motion_masking import (
@@ -18,31 +17,14 @@ from reference_mamp import (
     reference_mask_probabilities,
     reference_pretrain_loss,
 )
+from small_models import small_mamp
 
 FRAMES, JOINTS = 16, 17  # 4 temporal patches x 17 joints = 68 tokens per person
 
 
 def build_model(in_channels: int) -> torch.nn.Module:
     """Small MAMP on 16 frames x 17 joints."""
-    size = dict(num_frames=FRAMES, num_joints=JOINTS)
-    backbone = dict(
-        type='MAMPTransformer',
-        in_channels=in_channels,
-        embed_dims=32,
-        depth=2,
-        num_heads=4,
-        **size,
-    )
-    head = dict(
-        type='MAMPMotionHead',
-        embed_dims=32,
-        decoder_embed_dims=32,
-        decoder_depth=1,
-        decoder_num_heads=4,
-        in_channels=in_channels,
-        **size,
-    )
-    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head)).eval()
+    return small_mamp(num_frames=FRAMES, num_joints=JOINTS, in_channels=in_channels)
 
 
 def official_weights(in_channels: int) -> dict:

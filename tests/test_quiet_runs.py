@@ -36,6 +36,7 @@ def _model() -> torch.nn.Module:
     )
 
 
+@pytest.mark.slow
 def test_importing_the_plugin_prints_nothing_and_keeps_warning_filters():
     code = (
         'import warnings; before = list(warnings.filters); import mmaction_mamp; '

@@ -18,6 +18,7 @@ from mmaction_mamp.utils.errors import WorkDirLocked
 REPO = Path(__file__).resolve().parents[1]
 
 
+@pytest.mark.slow
 def test_live_lock_refuses_a_second_run(tmp_path):
     lock = WorkDirLock(str(tmp_path))
     lock.acquire()
