@@ -84,5 +84,5 @@ def test_ntu60_2d_linear_config_on_a_2d_pickle(tmp_path: Path):
     ann_file = write_2d_pickle(tmp_path / 'ntu60_2d.pkl')
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.ann_file = ann_file
-    metrics = _train_and_test(cfg)
-    assert {'acc/top1', 'acc/top5', 'acc/mean1'} <= set(metrics)
+    metrics = _train_and_test(cfg)  # the top-1 is the model's own hits on the 2-D clips
+    assert 0.0 <= metrics['acc/mean1'] <= 1.0 and metrics['acc/top5'] >= metrics['acc/top1']
