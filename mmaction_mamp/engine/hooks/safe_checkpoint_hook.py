@@ -154,17 +154,28 @@ class SafeCheckpointHook(CheckpointHook):
                 'then test the checkpoint that run writes'
             )
 
-    def _save_checkpoint_with_step(self, runner, step, meta) -> None:
-        """Check the weights, save, then rotate out the oldest kept checkpoint."""
-        filename = self.filename_tmpl.format(step)
+    def _save_best_checkpoint(self, runner, metrics) -> None:
+        """mmengine's best-checkpoint logic, after the weights check, without its notices."""
+        self._stop_if_diverged(runner, 'the best checkpoint')
+        with _without_file_client_notices(runner.logger):
+            super()._save_best_checkpoint(runner, metrics)
+
+    @staticmethod
+    def _stop_if_diverged(runner, what: str) -> None:
+        """Raise :class:`TrainingDiverged` before anything is written or deleted."""
         bad = non_finite_weights(runner.model)
         if bad:
             raise TrainingDiverged(
-                f'not saving {filename}: {len(bad)} weight tensor(s) hold NaN or infinity '
+                f'not saving {what}: {len(bad)} weight tensor(s) hold NaN or infinity '
                 f'(first: {bad[0]}) after iteration {runner.iter}; the earlier checkpoints '
                 'are kept. Lower the learning rate or clip gradients '
                 '(optim_wrapper.clip_grad=dict(max_norm=1.0)) and resume from the last one'
             )
+
+    def _save_checkpoint_with_step(self, runner, step, meta) -> None:
+        """Check the weights, save, then rotate out the oldest kept checkpoint."""
+        filename = self.filename_tmpl.format(step)
+        self._stop_if_diverged(runner, filename)
         rotated_out = []
         if self.max_keep_ckpts > 0 and not (self.keep_ckpt_ids and self.keep_ckpt_ids[-1] == step):
             if len(self.keep_ckpt_ids) == self.max_keep_ckpts:
