@@ -7,6 +7,7 @@ runs are tiny (``tests/configs/mamp_tiny_pretrain.py``: 3 epochs x 5 iterations)
 """
 
 import os
+import pickle
 import shutil
 import signal
 import subprocess
@@ -14,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 import torch
 
@@ -274,3 +276,25 @@ def test_a_stuck_peer_is_reported_within_the_timeout(tmp_path):
         assert time.time() - stopped < 60
     finally:
         subprocess.run(['pkill', '-KILL', '-f', '--', f'--work-dir {tmp_path}'])
+
+
+def test_unlabelled_pretraining_data_trains(tmp_path):
+    """Pre-training pickles may carry ``label=None``: labels are not used there."""
+    rng = np.random.default_rng(0)
+    clips = [
+        dict(
+            frame_dir=f'clip{i}', label=None, keypoint=rng.normal(size=(1, 30, 25, 3)).astype('f4')
+        )
+        for i in range(16)
+    ]
+    names = [clip['frame_dir'] for clip in clips]
+    ann_file = tmp_path / 'unlabelled.pkl'
+    ann_file.write_bytes(pickle.dumps(dict(split=dict(train=names), annotations=clips)))
+    user = tmp_path / 'unlabelled_config.py'
+    user.write_text(
+        f"_base_ = ['{TINY}']\n"
+        'train_dataloader = dict(dataset=dict(_delete_=True, type="SafePoseDataset", '
+        f'ann_file="{ann_file}", split="train", pipeline=_base_.train_pipeline))\n'
+    )
+    run(train_command('mmaction2', user, tmp_path / 'w', 'train_cfg.max_epochs=1'))
+    assert len(logged_losses(tmp_path / 'w')) == 2  # 16 clips, global batch 8

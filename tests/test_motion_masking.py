@@ -132,6 +132,14 @@ def test_masking_rejects_unpatchable_clip():
         )
 
 
-def test_invalid_ratio():
-    with pytest.raises(ValueError, match='mask_ratio'):
-        MotionAwareMasking(mask_ratio=1.0)
+@pytest.mark.parametrize('ratio', [0.0, 1.0, -0.1])
+def test_a_ratio_that_can_only_give_nan_is_refused_up_front(ratio):
+    """Ratio 0 masks nothing: the loss would average over no token (0 / 0 = NaN)."""
+    with pytest.raises(ValueError, match=r'mask_ratio must be in \(0, 1\)'):
+        MotionAwareMasking(mask_ratio=ratio)
+
+
+def test_a_ratio_that_leaves_no_visible_token_of_the_clip_is_refused():
+    keypoint = np.random.default_rng(0).normal(size=(1, 1, 16, 5, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match='leaves 0 of 20 tokens visible'):
+        MotionAwareMasking(mask_ratio=0.99)(dict(keypoint=keypoint))
