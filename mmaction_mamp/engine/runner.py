@@ -112,8 +112,8 @@ class MAMPRunner(Runner):
 
     - fills in the guard hooks a config lacks (one line, ``runner_type``, brings them to
       any mmaction2 config that uses MAMP parts);
-    - takes the work-dir lock before a training run writes anything, and dumps the config
-      only once the run holds the work dir;
+    - takes the work-dir lock before a training run writes into the work dir (only its own
+      timestamped log folder exists by then) and dumps the config only once it holds it;
     - checks that the config's annotation files and ``load_from`` exist before it builds
       or writes anything;
     - ends the process with one ``error:`` line (exit status 2, 3 for divergence) for the
@@ -224,10 +224,10 @@ class MAMPRunner(Runner):
         if not (dist.is_available() and dist.is_initialized() and 'Timed out' in str(error)):
             return
         timeout = (self.cfg.get('env_cfg') or {}).get('dist_cfg', {}).get('timeout')
+        waited = f'waited {timeout} s' if timeout else 'timed out waiting'
         print(
-            f'error: rank {self.rank} waited {timeout or "the default"} s for another process '
-            'in a collective: a peer is stuck or dead, the run stops '
-            '(env_cfg.dist_cfg.timeout sets the wait)',
+            f'error: rank {self.rank} {waited} for another process in a collective: a peer is '
+            'stuck or dead, the run stops (env_cfg.dist_cfg.timeout sets the wait)',
             file=sys.stderr,
             flush=True,
         )
