@@ -6,8 +6,11 @@
 # bicubically) under the stock GCNHead, trained with MAMP's fine-tune optimizer (AdamW,
 # layer-wise lr decay 0.8). No paper number: a compatibility example.
 # This config inherits nothing of this repository's runtime: the one line `runner_type` below
-# brings every run guarantee (checkpoint safety, resume, lock, divergence guard, pre-emption,
-# pre-flight data check, one-line errors; docs/runs.md) to mmaction2's own config.
+# brings the runtime guarantees (checkpoint safety, resume past damaged files, lock,
+# divergence guard, pre-emption, pre-flight data check, one-line errors; docs/runs.md) to
+# mmaction2's own config. Its data stay mmaction2's (PoseDataset, DefaultSampler, per-GPU
+# batch): safe pickles, per-sample seeds and a fixed global batch need the plugin's
+# SafePoseDataset, SeededSampler and GlobalBatchSampler in the dataloaders.
 #   python tools/train.py configs/mixing/vit_mamp-ntu60-xsub-pre_stgcn-recipe-8xb16-80e_ntu60-xsub-keypoint-3d.py
 # Needs data/skeleton/ntu60_3d.pkl (docs/data_preparation.md) and, by default, the
 # NTU-60 pre-training checkpoint; a random encoder: --cfg-options model.backbone.init_cfg=None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import List, Optional
 
 from mmengine.dist import get_rank
@@ -16,6 +17,7 @@ from .sample_checks import (
     SampleRequirements,
     bad_sample_report,
     bad_samples_of,
+    pipeline_min_valid_frames,
     summarize_clips,
 )
 
@@ -28,11 +30,12 @@ class PreflightCheckMixin:
     After mmengine's loading, filtering and subset selection (and before the list is
     serialised), every annotation is summarised once (:func:`summarize_clips`, kept as
     ``clip_summary`` for the runtime's model-aware check, ``SkeletonDataCheckHook``) and
-    checked against ``sample_requirements``. By default a bad annotation stops the run
+    checked against ``sample_requirements`` and the valid frames its pipeline's steps need
+    (``min_valid_frames``). By default a bad annotation stops the run
     with every bad clip and its reason listed. With ``skip_bad_samples=True`` they are
     written to ``bad_sample_file`` (one ``name<TAB>reason`` per line), their count is
     logged and the dataset keeps the rest; skip mode drops clips only at load, so state
-    there what the model needs (e.g. ``sample_requirements=dict(num_joints=25)``).
+    there any other need of the model (e.g. ``sample_requirements=dict(num_joints=25)``).
 
     Args:
         sample_requirements: fields of :class:`SampleRequirements` checked on load.
@@ -76,7 +79,7 @@ class PreflightCheckMixin:
         if not data_list:
             raise DataCheckError(f'{source}: the annotation list is empty')
         summary = summarize_clips(data_list)
-        bad = bad_samples_of(summary, self.sample_requirements)
+        bad = bad_samples_of(summary, self._requirements())
         if bad and not self.skip_bad_samples:
             raise DataCheckError(
                 bad_sample_report(bad, source, REPORT_LIMIT)
@@ -97,6 +100,12 @@ class PreflightCheckMixin:
             logger='current',
         )
         return data_list
+
+    def _requirements(self) -> SampleRequirements:
+        """``sample_requirements``, with the valid frames this dataset's pipeline needs."""
+        needed = pipeline_min_valid_frames(self.pipeline)
+        stated = self.sample_requirements
+        return replace(stated, min_valid_frames=max(stated.min_valid_frames, needed))
 
     def _config_key(self) -> str:
         return 'train_dataloader.dataset' if not self.test_mode else 'val_dataloader.dataset'

@@ -22,6 +22,8 @@ from numbers import Integral
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Union
 
+from ..utils.errors import DataCheckError, RunRefused
+
 ALLOWED_GLOBALS = frozenset(
     {
         (module, name)
@@ -46,8 +48,8 @@ ALLOWED_GLOBALS = frozenset(
 )  # fmt: skip
 
 
-class RefusedPickleGlobal(pickle.UnpicklingError):
-    """An annotation pickle names a global outside :data:`ALLOWED_GLOBALS`."""
+class RefusedPickleGlobal(RunRefused, pickle.UnpicklingError):
+    """An annotation pickle names a global outside :data:`ALLOWED_GLOBALS` (or a size)."""
 
 
 class AnnotationUnpickler(pickle.Unpickler):
@@ -119,7 +121,7 @@ def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = F
     Raises:
         FileNotFoundError: the file does not exist.
         RefusedPickleGlobal: the file names a global outside the allow-list.
-        ValueError: the file is empty, truncated or not a pickle (file named).
+        DataCheckError: the file is empty, truncated or not a pickle (file named).
     """
     path = str(path)
     with open(path, 'rb') as stream:
@@ -130,7 +132,7 @@ def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = F
         except RefusedPickleGlobal:
             raise
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as exc:
-            raise ValueError(
+            raise DataCheckError(
                 f'{path}: not a readable annotation pickle (empty, truncated or corrupt): '
                 f'{type(exc).__name__}: {exc}'
             ) from exc

@@ -90,6 +90,12 @@ class ClipSummary:
         )
 
 
+def pipeline_min_valid_frames(pipeline) -> int:
+    """The most valid frames any step of a (built) pipeline needs (``min_valid_frames``)."""
+    steps = getattr(pipeline, 'transforms', None) or []
+    return max([getattr(step, 'min_valid_frames', 1) for step in steps] + [1])
+
+
 def sample_identifier(item: dict, position: int) -> str:
     """``frame_dir`` (or ``filename``) of an annotation, else its position."""
     return str(item.get('frame_dir', item.get('filename', f'annotation #{position}')))

@@ -28,6 +28,7 @@ from ..datasets.sample_checks import (
     SampleRequirements,
     bad_sample_report,
     bad_samples_of,
+    pipeline_min_valid_frames,
     summarize_clips,
 )
 from ..utils.errors import DataCheckError
@@ -112,12 +113,6 @@ def _dry_run_problems(dataset, encoder, index: int) -> List[str]:
     return problems
 
 
-def _min_valid_frames(dataset) -> int:
-    """The most valid frames any step of the dataset's pipeline needs."""
-    transforms = getattr(getattr(dataset, 'pipeline', None), 'transforms', [])
-    return max([getattr(t, 'min_valid_frames', 1) for t in transforms] + [1])
-
-
 def _clip_problems(
     dataset, summary: ClipSummary, encoder, num_classes, labels_required: bool
 ) -> List[str]:
@@ -137,7 +132,7 @@ def _clip_problems(
     requirements = SampleRequirements(
         num_joints=joints,
         num_coords=first_coords,
-        min_valid_frames=_min_valid_frames(dataset),
+        min_valid_frames=pipeline_min_valid_frames(getattr(dataset, 'pipeline', None)),
         num_classes=num_classes,
         labels_required=labels_required,
     )

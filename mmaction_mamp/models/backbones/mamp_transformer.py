@@ -8,6 +8,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
+from ...utils.errors import CheckpointError
 from ...utils.skeleton_tokens import check_patchable
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
@@ -63,9 +64,9 @@ def fit_checkpoint_to_encoder(
         if prefix + name in state_dict and state_dict[prefix + name].shape != tensor.shape
     ]
     if mismatched:
-        raise ValueError(
-            'pre-trained weights do not fit this MAMPTransformer; shape mismatches:\n  '
-            + '\n  '.join(mismatched)
+        raise CheckpointError(
+            'pre-trained weights do not fit this MAMPTransformer; shape mismatches: '
+            + '; '.join(mismatched)
         )
 
 
