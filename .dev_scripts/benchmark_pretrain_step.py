@@ -19,11 +19,12 @@ process, so a busy machine slows them alike. Variants:
 * ``compile``: the default step with ``torch.compile`` on the model (opt-in).
 
 Reports samples/s (one sample = one clip of two persons; median and range over rounds),
-the speed-up over ``reference`` (median and range over rounds of the ratio within a
-round), the machine's load average before and after, the peak memory of each variant
-(CUDA: peak allocated; CPU: peak resident size of a fresh process running that variant
-alone) and the data pipeline's samples/s per core (the config's train pipeline, one
-thread). docs/benchmark.md has the measured numbers and their conditions.
+CPU seconds per step (user + system, all threads), the speed-up over ``reference``
+(median and range over rounds of the ratio within a round), the machine's load average
+before and after, the peak memory of each variant (CUDA: peak allocated; CPU: peak
+resident size of a fresh process running that variant alone) and the data pipeline's
+samples/s per core (the config's train pipeline, one thread). docs/benchmark.md has the
+measured numbers and their conditions.
 
 Example::
 
@@ -43,7 +44,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
-from typing import Callable, Dict, List
+from typing import Callable, Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -70,8 +71,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8, help='clips per step')
     parser.add_argument('--absent-fraction', type=float, default=0.4)
     parser.add_argument('--variants', nargs='+', choices=VARIANTS, default=list(VARIANTS[:3]))
-    parser.add_argument('--repeats', type=int, default=5, help='interleaved rounds')
-    parser.add_argument('--iters', type=int, default=2, help='timed steps per round')
+    parser.add_argument('--repeats', type=int, default=8, help='interleaved rounds')
+    parser.add_argument('--iters', type=int, default=1, help='timed steps per round')
     parser.add_argument('--warmup', type=int, default=2, help='untimed steps per variant')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
@@ -180,22 +181,28 @@ def build_step(variant: str, cfg: Config, model: nn.Module, inputs, masks) -> Ca
     return step
 
 
-def time_variants(steps: Dict[str, Callable], args: argparse.Namespace) -> Dict[str, list]:
-    """samples/s of every round of every variant, rounds interleaved."""
+def time_variants(
+    steps: Dict[str, Callable], args: argparse.Namespace
+) -> Tuple[Dict[str, list], Dict[str, float]]:
+    """samples/s of every round of every variant, rounds interleaved, and the CPU seconds
+    (user + system, all threads of this process) each variant's step takes on average."""
     sync = torch.cuda.synchronize if args.device.startswith('cuda') else lambda: None
     for step in steps.values():
         for _ in range(args.warmup):
             step()
     rates = {name: [] for name in steps}
+    cpu_seconds = dict.fromkeys(steps, 0.0)
     for _ in range(args.repeats):
         for name, step in steps.items():
             sync()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(args.iters):
                 step()
             sync()
             rates[name].append(args.batch_size * args.iters / (time.perf_counter() - start))
-    return rates
+            cpu_seconds[name] += time.process_time() - cpu_start
+    steps_timed = args.repeats * args.iters
+    return rates, {name: round(cpu / steps_timed, 2) for name, cpu in cpu_seconds.items()}
 
 
 def summary(values: List[float]) -> Dict[str, float]:
@@ -290,7 +297,7 @@ def main() -> None:
     inputs, masks = inputs.to(args.device), masks.to(args.device)
     steps = {name: build_step(name, cfg, model, inputs, masks) for name in args.variants}
     load_before = os.getloadavg()
-    rates = time_variants(steps, args)
+    rates, cpu_seconds_per_step = time_variants(steps, args)
     report = dict(
         config=args.config,
         device=args.device,
@@ -302,6 +309,7 @@ def main() -> None:
         load_average_before=[round(load, 2) for load in load_before],
         load_average_after=[round(load, 2) for load in os.getloadavg()],
         samples_per_second={name: summary(r) for name, r in rates.items()},
+        cpu_seconds_per_step=cpu_seconds_per_step,
     )
     if 'reference' in rates:
         # paired: each round's ratio to the reference step timed next to it
