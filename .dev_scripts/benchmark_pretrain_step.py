@@ -137,6 +137,11 @@ def official_layout_parameters(model: nn.Module) -> Dict[str, torch.Tensor]:
 
 def build_reference_step(cfg: Config, model: nn.Module, inputs, masks) -> Callable[[], float]:
     """The official step on ``tests/reference_mamp.py``: loss, backward, AdamW, zero_grad."""
+    if cfg.model.backbone.spatial_patch_size != 1:
+        raise ValueError(
+            'the reference (official) formulation has one joint per token; '
+            f'{cfg.filename} sets spatial_patch_size={cfg.model.backbone.spatial_patch_size}'
+        )
     params = official_layout_parameters(model)
     optimizer_cfg = cfg.optim_wrapper.optimizer
     optimizer = torch.optim.AdamW(

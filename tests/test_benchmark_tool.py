@@ -67,3 +67,9 @@ def test_official_param_groups_exempt_biases_and_1d_tensors():
     assert no_decay['weight_decay'] == 0.0 and decay['weight_decay'] == 0.05
     assert [p.shape for p in no_decay['params']] == [(8,), (24,)]
     assert [p.shape for p in decay['params']] == [(1, 1, 5, 8), (24, 8)]
+
+
+def test_reference_step_refuses_multi_joint_tokens(benchmark, small_cfg):
+    small_cfg.model.backbone.spatial_patch_size = 5
+    with pytest.raises(ValueError, match='one joint per token'):
+        benchmark.build_step('reference', small_cfg, None, None, None)
