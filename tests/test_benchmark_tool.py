@@ -30,10 +30,7 @@ def small_cfg(repo_root) -> Config:
     """The NTU-60 pre-training config (optimizer recipe included) with a small model."""
     cfg = Config.fromfile(repo_root / 'configs' / 'mamp_pretrain_ntu60.py')
     cfg.model.backbone.update(depth=2, **SMALL)
-    cfg.model.head.update(
-        embed_dims=32, decoder_embed_dims=32, decoder_depth=2, decoder_num_heads=4,
-        num_frames=16, num_joints=5,
-    )  # fmt: skip
+    cfg.model.head.update(decoder_embed_dims=32, decoder_depth=2, decoder_num_heads=4)
     return cfg
 
 
