@@ -84,6 +84,23 @@ def test_pretrain_loss_matches_reference(official_small, skeletons):
     torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-6)
 
 
+def test_pretrain_gradients_match_reference(official_small, skeletons):
+    """Same weights + same mask -> same gradient for every parameter."""
+    model = build_small_model()
+    load_official(model, official_small)
+    skeletons = torch.cat([skeletons, torch.zeros(1, 16, 5, 3)])  # with an absent person
+    mask = sample_mask(skeletons, seed=2)
+    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
+    model.head.loss(latent, ids_keep, mask, skeletons)['loss'].backward()
+    params = {k: v.clone().requires_grad_(True) for k, v in official_small.items()}
+    reference_pretrain_loss(params, skeletons, mask, 4, 4).backward()
+    grads = {name.split('.', 1)[1]: p.grad for name, p in model.named_parameters()}
+    assert grads.keys() == params.keys()
+    for name, param in params.items():
+        assert param.grad.abs().max() > 0, name
+        torch.testing.assert_close(grads[name], param.grad, rtol=1e-4, atol=1e-6, msg=name)
+
+
 def test_loss_only_counts_masked_tokens(official_small, skeletons):
     model = build_small_model()
     load_official(model, official_small)

@@ -15,7 +15,7 @@ about what the CPU kernel saves (output + log-sum-exp, no attention matrix).
 
 Example::
 
-    python tools/analysis/estimate_gpu_memory.py configs/mamp_pretrain_ntu60.py \
+    python tools/analysis_tools/estimate_gpu_memory.py configs/mamp_pretrain_ntu60.py \
         --batch-sizes 16 32 --samples 40091 --gpus 4 --tflops 50
 """
 

@@ -7,7 +7,7 @@ search with bank x val), so a measurement on a few clips extrapolates to the ful
 
 Example (NTU-60 xsub sizes are the defaults)::
 
-    python tools/analysis/knn_monitor_cost.py \\
+    python .dev_scripts/knn_monitor_cost.py \\
     configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-3d.py
 """
 

@@ -1,4 +1,4 @@
-"""Throughput of one MAMP pre-training step, this project's vs the original formulation.
+"""Throughput of one MAMP pre-training step: this project's vs the official formulation.
 
 One step = forward, backward and AdamW update on an NTU-like batch (N clips of two
 persons, 120 frames; ``--absent-fraction`` of the person slots are all-zero absent second
@@ -7,26 +7,31 @@ weights, the same batch and the same masks (sampled once with the config's maski
 the variants are timed interleaved, ``--repeats`` rounds of ``--iters`` steps each, in one
 process, so a busy machine slows them alike. Variants:
 
-* ``original``: the formulation of the official code: explicit softmax(QK^T)V attention
-  with q, k, v indexed out of the stacked projection, gather/concatenate/gather around
-  the decoder, and torch's default (per-parameter) AdamW;
+* ``reference``: the official code's formulation (github.com/maoyunyao/MAMP,
+  ``model_mamp/transformer.py`` and ``main_pretrain.py``), as ``tests/reference_mamp.py``
+  computes it, trained on its own copy of the weights in the official layout: explicit
+  softmax(QK^T)V attention, gather / concatenate / gather around the decoder, torch's
+  default AdamW over the official parameter groups. The equivalence tests check that it
+  gives the model's loss and gradients;
 * ``default``: this project's faithful step (fused attention, the config's optimizer);
 * ``skip_absent``: opt-in ``MAMP(skip_absent_persons=True)``: all-zero persons are left
   out of encoder, decoder and loss (not faithful: the official loss counts them);
 * ``compile``: the default step with ``torch.compile`` on the model (opt-in).
 
 Reports samples/s (one sample = one clip of two persons; median and range over rounds),
-the speed-up over ``original`` (median over rounds of the ratio within a round),
-the peak memory of each variant (CUDA: peak allocated; CPU: peak resident size of a fresh
-process running that variant alone) and the data pipeline's samples/s per core (the
-config's train pipeline, one thread).
+CPU seconds per step (user + system, all threads), the speed-up over ``reference``
+(median and range over rounds of the ratio within a round), the machine's load average
+before and after, the peak memory of each variant (CUDA: peak allocated; CPU: peak
+resident size of a fresh process running that variant alone) and the data pipeline's
+samples/s per core (the config's train pipeline, one thread). docs/benchmark.md has the
+measured numbers and their conditions.
 
 Example::
 
-    python tools/analysis/benchmark_pretrain_step.py --threads 2 --batch-size 8
-    python tools/analysis/benchmark_pretrain_step.py --config \\
+    python .dev_scripts/benchmark_pretrain_step.py --threads 2 --batch-size 8
+    python .dev_scripts/benchmark_pretrain_step.py --config \\
     configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-2d.py
-    python tools/analysis/benchmark_pretrain_step.py --device cuda --batch-size 32
+    python .dev_scripts/benchmark_pretrain_step.py --device cuda --batch-size 32
 """
 
 import argparse
@@ -36,8 +41,10 @@ import logging
 import multiprocessing
 import os
 import statistics
+import sys
 import time
-from typing import Callable, Dict, List
+from pathlib import Path
+from typing import Callable, Dict, List, Tuple
 
 import numpy as np
 import torch
@@ -52,7 +59,10 @@ from torch import nn
 import mmaction_mamp  # noqa: F401  (registers the plugin)
 from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
 
-VARIANTS = ('original', 'default', 'skip_absent', 'compile')
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / 'tests'))
+from reference_mamp import official_param_groups, reference_pretrain_loss  # noqa: E402
+
+VARIANTS = ('reference', 'default', 'skip_absent', 'compile')
 
 
 def parse_args() -> argparse.Namespace:
@@ -61,8 +71,8 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument('--batch-size', type=int, default=8, help='clips per step')
     parser.add_argument('--absent-fraction', type=float, default=0.4)
     parser.add_argument('--variants', nargs='+', choices=VARIANTS, default=list(VARIANTS[:3]))
-    parser.add_argument('--repeats', type=int, default=5, help='interleaved rounds')
-    parser.add_argument('--iters', type=int, default=2, help='timed steps per round')
+    parser.add_argument('--repeats', type=int, default=8, help='interleaved rounds')
+    parser.add_argument('--iters', type=int, default=1, help='timed steps per round')
     parser.add_argument('--warmup', type=int, default=2, help='untimed steps per variant')
     parser.add_argument('--device', default='cpu')
     parser.add_argument('--threads', type=int, default=None, help='torch CPU threads')
@@ -116,92 +126,52 @@ def data_samples_with(masks: torch.Tensor, batch_size: int) -> List[ActionDataSa
     return samples
 
 
-def original_attention(attn: nn.Module, x: torch.Tensor) -> torch.Tensor:
-    """Attention as the official code writes it: (B, N, D) -> (B, N, D)."""
-    b, n, d = x.shape
-    qkv = attn.qkv(x).reshape(b, n, 3, attn.num_heads, d // attn.num_heads)
-    qkv = qkv.permute(2, 0, 3, 1, 4)
-    q, k, v = qkv[0], qkv[1], qkv[2]
-    weights = (q @ k.transpose(-2, -1)) * (d // attn.num_heads) ** -0.5
-    out = (weights.softmax(dim=-1) @ v).transpose(1, 2).reshape(b, n, d)
-    return attn.proj(out)
+def official_layout_parameters(model: nn.Module) -> Dict[str, torch.Tensor]:
+    """A trainable copy of ``model``'s weights under the official names (the prefixes
+    ``backbone.`` / ``head.`` dropped, as the official model is one module)."""
+    return {
+        name.split('.', 1)[1]: param.detach().clone().requires_grad_(True)
+        for name, param in model.named_parameters()
+    }
 
 
-def original_blocks(blocks: nn.ModuleList, x: torch.Tensor) -> torch.Tensor:
-    """Pre-norm blocks (no drop path in pre-training) with the official attention."""
-    for block in blocks:
-        x = x + original_attention(block.attn, block.norm1(x))
-        x = x + block.mlp(block.norm2(x))
-    return x
+def build_reference_step(cfg: Config, model: nn.Module, inputs, masks) -> Callable[[], float]:
+    """The official step on ``tests/reference_mamp.py``: loss, backward, AdamW, zero_grad."""
+    if cfg.model.backbone.spatial_patch_size != 1:
+        raise ValueError(
+            'the reference (official) formulation has one joint per token; '
+            f'{cfg.filename} sets spatial_patch_size={cfg.model.backbone.spatial_patch_size}'
+        )
+    params = official_layout_parameters(model)
+    optimizer_cfg = cfg.optim_wrapper.optimizer
+    optimizer = torch.optim.AdamW(
+        official_param_groups(params, optimizer_cfg.weight_decay),
+        lr=optimizer_cfg.lr,
+        betas=optimizer_cfg.betas,
+    )
+    persons = inputs.reshape(-1, *inputs.shape[-3:])
+    heads = dict(
+        num_heads=cfg.model.backbone.num_heads,
+        decoder_num_heads=cfg.model.head.decoder_num_heads,
+        temporal_patch=cfg.model.backbone.temporal_patch_size,
+    )
 
+    def step() -> float:
+        loss = reference_pretrain_loss(params, persons, masks, **heads)
+        loss.backward()
+        optimizer.step()
+        optimizer.zero_grad(set_to_none=True)
+        return loss.item()
 
-def original_loss(model: nn.Module, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-    """The official code's masked-motion loss on ``model``'s weights.
-
-    Args:
-        x: (B, T, V, C) persons.
-        mask: (B, L) bool, True = masked.
-    """
-    encoder, head = model.backbone, model.head
-    b, length = mask.shape
-    tokens = encoder.joints_embed(x) + encoder.pos_embed + encoder.temp_embed
-    tokens = tokens.reshape(b, length, -1)
-    ids_shuffle = torch.argsort(mask.to(torch.uint8), dim=1, stable=True)  # visible first
-    ids_restore = torch.argsort(ids_shuffle, dim=1)
-    keep = ids_shuffle[:, : int((~mask[0]).sum())]
-    latent = torch.gather(tokens, 1, keep.unsqueeze(-1).repeat(1, 1, tokens.shape[-1]))
-    latent = encoder.norm(original_blocks(encoder.blocks, latent))
-
-    y = head.decoder_embed(latent)
-    width = y.shape[-1]
-    y = torch.cat([y, head.mask_token.repeat(b, length - y.shape[1], 1)], dim=1)
-    y = torch.gather(y, 1, ids_restore.unsqueeze(-1).repeat(1, 1, width))
-    grid = (head.decoder_temp_embed.shape[1], head.decoder_pos_embed.shape[2])
-    y = y.reshape(b, *grid, width) + head.decoder_pos_embed + head.decoder_temp_embed
-    y = original_blocks(head.decoder_blocks, y.reshape(b, length, width))
-    pred = head.decoder_pred(head.decoder_norm(y))
-
-    motion = torch.zeros_like(x)
-    motion[:, :-1] = x[:, 1:] - x[:, :-1]
-    u = head.temporal_patch_size
-    target = motion.reshape(b, grid[0], u, grid[1], -1).permute(0, 1, 3, 2, 4)
-    target = target.reshape(b, length, -1)
-    mean = target.mean(dim=-1, keepdim=True)
-    var = target.var(dim=-1, keepdim=True)
-    target = (target - mean) / (var + 1.0e-6) ** 0.5
-    loss = ((pred - target) ** 2).mean(dim=-1)
-    return (loss * mask).sum() / mask.sum()
-
-
-def param_groups(model: nn.Module, weight_decay: float) -> List[dict]:
-    """The official grouping: no weight decay on 1-D parameters and biases."""
-    decay = [p for p in model.parameters() if p.ndim > 1]
-    no_decay = [p for p in model.parameters() if p.ndim <= 1]
-    return [dict(params=no_decay, weight_decay=0.0), dict(params=decay, weight_decay=weight_decay)]
+    return step
 
 
 def build_step(variant: str, cfg: Config, model: nn.Module, inputs, masks) -> Callable[[], float]:
     """A closure running one training step of ``variant`` on its own copy of ``model``."""
+    if variant == 'reference':
+        return build_reference_step(cfg, model, inputs, masks)
     model = copy.deepcopy(model).train()
     batch = inputs.shape[0]
-    if variant == 'original':
-        optimizer_cfg = cfg.optim_wrapper.optimizer
-        optimizer = torch.optim.AdamW(
-            param_groups(model, optimizer_cfg.weight_decay),
-            lr=optimizer_cfg.lr,
-            betas=optimizer_cfg.betas,
-        )
-        persons = inputs.reshape(-1, *inputs.shape[-3:])
-
-        def step() -> float:
-            loss = original_loss(model, persons, masks)
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            optimizer.step()
-            return loss.item()
-
-        return step
-
     model.skip_absent_persons = variant == 'skip_absent'
     forward = torch.compile(model) if variant == 'compile' else model
     with DefaultScope.overwrite_default_scope(cfg.default_scope):  # the plugin's constructors
@@ -216,22 +186,37 @@ def build_step(variant: str, cfg: Config, model: nn.Module, inputs, masks) -> Ca
     return step
 
 
-def time_variants(steps: Dict[str, Callable], args: argparse.Namespace) -> Dict[str, list]:
-    """samples/s of every round of every variant, rounds interleaved."""
+def time_variants(
+    steps: Dict[str, Callable], args: argparse.Namespace
+) -> Tuple[Dict[str, list], Dict[str, float]]:
+    """samples/s of every round of every variant, rounds interleaved, and the CPU seconds
+    (user + system, all threads of this process) each variant's step takes on average."""
     sync = torch.cuda.synchronize if args.device.startswith('cuda') else lambda: None
     for step in steps.values():
         for _ in range(args.warmup):
             step()
     rates = {name: [] for name in steps}
+    cpu_seconds = dict.fromkeys(steps, 0.0)
     for _ in range(args.repeats):
         for name, step in steps.items():
             sync()
-            start = time.perf_counter()
+            start, cpu_start = time.perf_counter(), time.process_time()
             for _ in range(args.iters):
                 step()
             sync()
             rates[name].append(args.batch_size * args.iters / (time.perf_counter() - start))
-    return rates
+            cpu_seconds[name] += time.process_time() - cpu_start
+    steps_timed = args.repeats * args.iters
+    return rates, {name: round(cpu / steps_timed, 2) for name, cpu in cpu_seconds.items()}
+
+
+def summary(values: List[float]) -> Dict[str, float]:
+    """Median and range, rounded."""
+    return dict(
+        median=round(statistics.median(values), 3),
+        min=round(min(values), 3),
+        max=round(max(values), 3),
+    )
 
 
 def pipeline_samples_per_core(cfg: Config, num_samples: int, absent_fraction: float) -> float:
@@ -316,26 +301,27 @@ def main() -> None:
     inputs, masks = ntu_like_batch(cfg, args.batch_size, args.absent_fraction)
     inputs, masks = inputs.to(args.device), masks.to(args.device)
     steps = {name: build_step(name, cfg, model, inputs, masks) for name in args.variants}
-    rates = time_variants(steps, args)
+    load_before = os.getloadavg()
+    rates, cpu_seconds_per_step = time_variants(steps, args)
     report = dict(
         config=args.config,
         device=args.device,
         threads=torch.get_num_threads(),
         batch_size=args.batch_size,
         absent_person_fraction=float((inputs.flatten(3) == 0).all(-1).float().mean()),
-        load_average=os.getloadavg(),
-        samples_per_second={
-            name: dict(
-                median=round(statistics.median(r), 3), min=round(min(r), 3), max=round(max(r), 3)
-            )
-            for name, r in rates.items()
-        },
+        rounds=args.repeats,
+        steps_per_round=args.iters,
+        load_average_before=[round(load, 2) for load in load_before],
+        load_average_after=[round(load, 2) for load in os.getloadavg()],
+        samples_per_second={name: summary(r) for name, r in rates.items()},
+        cpu_seconds_per_step=cpu_seconds_per_step,
     )
-    if 'original' in rates:
-        # paired: each round's ratio to the original step timed next to it, then the median
-        report['speedup_vs_original'] = {
-            name: round(statistics.median(a / b for a, b in zip(r, rates['original'])), 3)
+    if 'reference' in rates:
+        # paired: each round's ratio to the reference step timed next to it
+        report['speedup_vs_reference'] = {
+            name: summary([a / b for a, b in zip(r, rates['reference'])])
             for name, r in rates.items()
+            if name != 'reference'
         }
     report['pipeline_samples_per_second_per_core'] = round(
         pipeline_samples_per_core(cfg, args.pipeline_samples, args.absent_fraction), 1

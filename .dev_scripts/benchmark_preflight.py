@@ -8,7 +8,7 @@ of the clips) with two bad clips (a NaN, an all-zero clip), then times
 
 Example::
 
-    python tools/analysis/benchmark_preflight.py --threads 1 2
+    python .dev_scripts/benchmark_preflight.py --threads 1 2
 """
 
 import argparse
