@@ -68,14 +68,23 @@ def forward_loss(model: torch.nn.Module, inputs: torch.Tensor, samples) -> torch
 
 
 def example_batch(cfg: Config, batch: int):
-    """Random NTU-shaped inputs (N, 1, M, T, V, C) and labels when the model classifies."""
-    frames = cfg.model.backbone.get('num_frames', 120)
-    inputs = torch.randn(batch, 1, 2, frames, 25, 3).cumsum(3) * 0.01
-    if cfg.model.get('cls_head') is None:
-        return inputs, None
+    """Random skeletons (N, 1, M, T, V, C) shaped like the config's clips, with labels when
+    the model classifies and the pipeline's motion-aware masks when it pre-trains."""
+    from mmaction.registry import TRANSFORMS
     from mmaction.structures import ActionDataSample
 
-    return inputs, [ActionDataSample().set_gt_label(0) for _ in range(batch)]
+    backbone = cfg.model.backbone
+    frames, joints = backbone.get('num_frames', 120), backbone.get('num_joints', 25)
+    shape = (batch, 1, 2, frames, joints, backbone.get('in_channels', 3))
+    inputs = torch.randn(shape).cumsum(3) * 0.01
+    samples = [ActionDataSample() for _ in range(batch)]
+    if cfg.model.get('cls_head') is not None:
+        return inputs, [sample.set_gt_label(0) for sample in samples]
+    pipeline = cfg.train_dataloader.dataset.pipeline
+    (masking,) = [TRANSFORMS.build(s) for s in pipeline if s['type'] == 'MotionAwareMasking']
+    for sample, clip in zip(samples, inputs.numpy()):
+        sample.set_field(masking(dict(keypoint=clip))['mask'], 'mask')
+    return inputs, samples
 
 
 def _cpu_attention_flops(query, key, value, *args, **kwargs) -> int:
