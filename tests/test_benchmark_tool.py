@@ -17,7 +17,7 @@ SMALL = dict(num_frames=16, num_joints=5, embed_dims=32, num_heads=4)
 
 
 @pytest.fixture
-def benchmark(repo_root):
+def benchmark_script(repo_root):
     path = repo_root / '.dev_scripts' / 'benchmark_pretrain_step.py'
     spec = importlib.util.spec_from_file_location('benchmark_pretrain_step', path)
     module = importlib.util.module_from_spec(spec)
@@ -34,15 +34,15 @@ def small_cfg(repo_root) -> Config:
     return cfg
 
 
-def test_reference_step_follows_the_default_step(benchmark, small_cfg):
+def test_reference_step_follows_the_default_step(benchmark_script, small_cfg):
     torch.manual_seed(0)
     model = MODELS.build(small_cfg.model)
     inputs = torch.randn(3, 1, 2, 16, 5, 3).cumsum(3)
     inputs[2, :, 1] = 0.0  # an absent second person
     persons = inputs.reshape(6, 16, 5, 3)
     masks = motion_aware_mask(persons, 0.75, 0.8, 4, 1, torch.rand(6, 20))
-    reference = benchmark.build_step('reference', small_cfg, model, inputs, masks)
-    default = benchmark.build_step('default', small_cfg, model, inputs, masks)
+    reference = benchmark_script.build_step('reference', small_cfg, model, inputs, masks)
+    default = benchmark_script.build_step('default', small_cfg, model, inputs, masks)
     losses = [(reference(), default()) for _ in range(3)]
     # rounding differs by < 1e-7; weight decay on the wrong tensors shows as > 4e-5
     for step, (ours, theirs) in enumerate(losses):
@@ -66,7 +66,7 @@ def test_official_param_groups_exempt_biases_and_1d_tensors():
     assert [p.shape for p in decay['params']] == [(1, 1, 5, 8), (24, 8)]
 
 
-def test_reference_step_refuses_multi_joint_tokens(benchmark, small_cfg):
+def test_reference_step_refuses_multi_joint_tokens(benchmark_script, small_cfg):
     small_cfg.model.backbone.spatial_patch_size = 5
     with pytest.raises(ValueError, match='one joint per token'):
-        benchmark.build_step('reference', small_cfg, None, None, None)
+        benchmark_script.build_step('reference', small_cfg, None, None, None)
