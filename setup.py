@@ -27,6 +27,7 @@ setup(
     packages=find_packages(include=['mmaction_mamp', 'mmaction_mamp.*']),
     install_requires=read_requirements('runtime'),
     extras_require={
+        'deploy': read_requirements('deploy'),
         'lite': read_requirements('lite'),
         'tests': read_requirements('tests'),
     },

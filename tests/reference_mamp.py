@@ -1,19 +1,28 @@
-"""Independent, deliberately plain reference of the official MAMP computations.
+"""The official MAMP computations, written the way the official code performs them.
 
-Everything here works on a state dict in the *official* layout (spec §7) and on
-explicit tensor algebra: the token embedding is an einsum instead of a Conv2d,
-LayerNorm / attention / GELU are written out, motion is computed frame by frame.
-It shares no code with ``mmaction_mamp`` so tests comparing the two are a real
-cross-check (same weights + same mask -> same numbers).
+One reference serves two purposes:
+
+* the equivalence tests: same weights + same mask -> same numbers as ``mmaction_mamp``
+  (encoder features, masks, loss, gradients, downstream logits);
+* the baseline of ``.dev_scripts/benchmark_pretrain_step.py``: trained on its own
+  parameters, it runs the official pre-training step's operations (explicit
+  softmax(QK^T)V attention on q, k, v indexed out of the stacked projection, Conv2d token
+  embedding, gather / concatenate / gather around the decoder), so it runs at the official
+  code's speed.
+
+Formulation: ``model_mamp/transformer.py`` of https://github.com/maoyunyao/MAMP (the
+pre-training model; ``model/transformer.py`` for the downstream heads), rewritten as
+functions of a state dict in the official layout. It shares no code with ``mmaction_mamp``
+(only torch's own ops), so the tests comparing the two are a real cross-check.
 
 Shapes: B sequences (persons folded into the batch), T frames, V joints,
 C coordinates, u temporal patch, TP = T // u, L = TP * V tokens, D width.
 """
 
-import math
-from typing import Dict, Optional
+from typing import Dict, List, Optional
 
 import torch
+import torch.nn.functional as F
 
 StateDict = Dict[str, torch.Tensor]
 
@@ -54,7 +63,7 @@ def make_official_state_dict(
     num_classes: int = 60,
     seed: int = 0,
 ) -> StateDict:
-    """Random tensors with the official MAMP names and shapes (spec §7).
+    """Random tensors with the official MAMP checkpoints' names and shapes.
 
     Args:
         decoder_depth: 0 leaves the decoder out (downstream checkpoints).
@@ -119,32 +128,28 @@ def make_official_state_dict(
 
 
 def _layer_norm(x: torch.Tensor, sd: StateDict, prefix: str, eps: float = 1e-5) -> torch.Tensor:
-    mean = x.mean(-1, keepdim=True)
-    var = ((x - mean) ** 2).mean(-1, keepdim=True)
-    return (x - mean) / torch.sqrt(var + eps) * sd[f'{prefix}.weight'] + sd[f'{prefix}.bias']
+    weight = sd[f'{prefix}.weight']
+    return F.layer_norm(x, weight.shape, weight, sd[f'{prefix}.bias'], eps)
 
 
 def _linear(x: torch.Tensor, sd: StateDict, prefix: str) -> torch.Tensor:
-    return x @ sd[f'{prefix}.weight'].T + sd[f'{prefix}.bias']
-
-
-def _gelu(x: torch.Tensor) -> torch.Tensor:
-    return 0.5 * x * (1 + torch.erf(x / math.sqrt(2)))
+    return F.linear(x, sd[f'{prefix}.weight'], sd[f'{prefix}.bias'])
 
 
 def _attention(x: torch.Tensor, sd: StateDict, prefix: str, num_heads: int) -> torch.Tensor:
+    """Explicit attention, (B, N, D) -> (B, N, D)."""
     b, n, d = x.shape
-    hd = d // num_heads
-    qkv = _linear(x, sd, f'{prefix}.qkv').reshape(b, n, 3, num_heads, hd)
-    q, k, v = (qkv[:, :, i].transpose(1, 2) for i in range(3))  # (B, H, N, hd)
-    weights = torch.softmax(q @ k.transpose(-1, -2) * hd**-0.5, dim=-1)
+    qkv = _linear(x, sd, f'{prefix}.qkv').reshape(b, n, 3, num_heads, d // num_heads)
+    qkv = qkv.permute(2, 0, 3, 1, 4)
+    q, k, v = qkv[0], qkv[1], qkv[2]  # each (B, H, N, D/H)
+    weights = ((q @ k.transpose(-2, -1)) * (d // num_heads) ** -0.5).softmax(dim=-1)
     out = (weights @ v).transpose(1, 2).reshape(b, n, d)
     return _linear(out, sd, f'{prefix}.proj')
 
 
 def _block(x: torch.Tensor, sd: StateDict, prefix: str, num_heads: int) -> torch.Tensor:
     x = x + _attention(_layer_norm(x, sd, f'{prefix}.norm1'), sd, f'{prefix}.attn', num_heads)
-    hidden = _gelu(_linear(_layer_norm(x, sd, f'{prefix}.norm2'), sd, f'{prefix}.mlp.fc1'))
+    hidden = F.gelu(_linear(_layer_norm(x, sd, f'{prefix}.norm2'), sd, f'{prefix}.mlp.fc1'))
     return x + _linear(hidden, sd, f'{prefix}.mlp.fc2')
 
 
@@ -152,11 +157,16 @@ def _count_blocks(sd: StateDict, prefix: str) -> int:
     return len({k.split('.')[1] for k in sd if k.startswith(prefix + '.')})
 
 
+def _gather_tokens(tokens: torch.Tensor, ids: torch.Tensor) -> torch.Tensor:
+    """tokens (B, L, D), ids (B, K) -> (B, K, D)."""
+    return torch.gather(tokens, 1, ids.unsqueeze(-1).repeat(1, 1, tokens.shape[-1]))
+
+
 # --------------------------------------------------------------------------- encoder
 
 
 def reference_embed(sd: StateDict, x: torch.Tensor, temporal_patch: int = 4) -> torch.Tensor:
-    """Token embedding plus spatial / temporal embeddings.
+    """Token embedding (Conv2d, kernel = stride = (u, 1)) plus spatial / temporal embeddings.
 
     Args:
         x: (B, T, V, C) skeletons.
@@ -164,11 +174,10 @@ def reference_embed(sd: StateDict, x: torch.Tensor, temporal_patch: int = 4) -> 
     Returns:
         (B, TP, V, D) embedded tokens.
     """
-    b, t, v, c = x.shape
-    weight = sd['joints_embed.proj.weight'][..., 0]  # (D, C, u)
-    frames = x.reshape(b, t // temporal_patch, temporal_patch, v, c)
-    tokens = torch.einsum('btuvc,dcu->btvd', frames, weight) + sd['joints_embed.proj.bias']
-    return tokens + sd['pos_embed'][0] + sd['temp_embed'][0]
+    weight = sd['joints_embed.proj.weight']  # (D, C, u, 1)
+    grid = torch.einsum('ntsc->ncts', x)
+    tokens = F.conv2d(grid, weight, sd['joints_embed.proj.bias'], stride=weight.shape[2:])
+    return torch.einsum('ncts->ntsc', tokens) + sd['pos_embed'] + sd['temp_embed']
 
 
 def reference_encoder(
@@ -178,7 +187,7 @@ def reference_encoder(
     temporal_patch: int = 4,
     ids_keep: Optional[torch.Tensor] = None,
 ) -> torch.Tensor:
-    """Official encoder forward (eval mode: no drop path).
+    """Official encoder forward (no drop path: pre-training and eval mode).
 
     Args:
         x: (B, T, V, C) skeletons.
@@ -192,7 +201,7 @@ def reference_encoder(
     b, tp, v, d = tokens.shape
     flat = tokens.reshape(b, tp * v, d)
     if ids_keep is not None:
-        flat = torch.stack([flat[i, ids_keep[i]] for i in range(b)])
+        flat = _gather_tokens(flat, ids_keep)
     for i in range(_count_blocks(sd, 'blocks')):
         flat = _block(flat, sd, f'blocks.{i}', num_heads)
     flat = _layer_norm(flat, sd, 'norm')
@@ -206,37 +215,28 @@ def reference_patchify(x: torch.Tensor, temporal_patch: int = 4) -> torch.Tensor
     """(B, T, V, C) -> (B, TP*V, u*C); inside a token (frame-in-patch, coord)."""
     b, t, v, c = x.shape
     tp = t // temporal_patch
-    out = torch.empty(b, tp, v, temporal_patch * c, dtype=x.dtype)
-    for ti in range(tp):
-        for j in range(v):
-            frames = x[:, ti * temporal_patch : (ti + 1) * temporal_patch, j, :]  # (B, u, C)
-            out[:, ti, j] = frames.reshape(b, -1)
-    return out.reshape(b, tp * v, temporal_patch * c)
+    patches = torch.einsum('ntuvc->ntvuc', x.reshape(b, tp, temporal_patch, v, c))
+    return patches.reshape(b, tp * v, temporal_patch * c)
 
 
 def reference_motion_target(x: torch.Tensor, temporal_patch: int = 4) -> torch.Tensor:
     """Normalised frame-level motion per token, (B, L, u*C)."""
     motion = torch.zeros_like(x)
-    for t in range(x.shape[1] - 1):
-        motion[:, t] = x[:, t + 1] - x[:, t]
+    motion[:, :-1] = x[:, 1:] - x[:, :-1]
     target = reference_patchify(motion, temporal_patch)
-    mean = target.mean(-1, keepdim=True)
-    var = target.var(-1, unbiased=True, keepdim=True)
-    return (target - mean) / (var + 1e-6) ** 0.5
+    mean = target.mean(dim=-1, keepdim=True)
+    var = target.var(dim=-1, keepdim=True)
+    return (target - mean) / (var + 1.0e-6) ** 0.5
 
 
 def reference_token_motion(x: torch.Tensor, temporal_patch: int = 4) -> torch.Tensor:
     """Mean absolute difference of adjacent temporal patches, (B, L)."""
-    patches = reference_patchify(x, temporal_patch)
-    b, n, _ = patches.shape
-    v = x.shape[2]
-    tp = n // v
-    grid = patches.reshape(b, tp, v, -1)
-    motion = torch.zeros(b, tp, v, dtype=x.dtype)
-    for t in range(1, tp):
-        motion[:, t] = (grid[:, t] - grid[:, t - 1]).abs().mean(-1)
+    b, t, v, _ = x.shape
+    patches = reference_patchify(x, temporal_patch).reshape(b, t // temporal_patch, v, -1)
+    motion = torch.zeros_like(patches)
+    motion[:, 1:] = torch.abs(patches[:, 1:] - patches[:, :-1])
     motion[:, 0] = motion[:, 1]
-    return motion.reshape(b, n)
+    return motion.mean(dim=3).reshape(b, -1)
 
 
 def reference_mask_probabilities(x: torch.Tensor, tau: float, temporal_patch: int = 4):
@@ -274,28 +274,41 @@ def reference_pretrain_loss(
 ) -> torch.Tensor:
     """Official masked-motion loss for given skeletons and mask.
 
+    The official model draws the mask inside its forward and keeps the visible tokens in
+    the order of its noise; here the mask is given and they are kept in token order (the
+    encoder has no notion of order besides the embeddings, so the numbers agree to
+    rounding).
+
     Args:
         x: (B, T, V, C) skeletons.
-        mask: (B, L) with 1 = masked; every row has the same number of zeros.
+        mask: (B, L), 1 / True = masked; every row has the same number of visible tokens.
     """
     b, t, v, _ = x.shape
-    tp = t // temporal_patch
-    ids_keep = torch.stack([torch.nonzero(row == 0).flatten() for row in mask])
+    mask = mask.to(x.dtype)
+    ids_shuffle = torch.argsort(mask, dim=1, stable=True)  # visible first
+    ids_restore = torch.argsort(ids_shuffle, dim=1)
+    ids_keep = ids_shuffle[:, : int((mask[0] == 0).sum())]
     latent = reference_encoder(sd, x, num_heads, temporal_patch, ids_keep)
     latent = _linear(latent, sd, 'decoder_embed')
-    dd = latent.shape[-1]
-    full = sd['mask_token'].expand(b, tp * v, dd).clone()
-    for i in range(b):
-        full[i, ids_keep[i]] = latent[i]
-    full = full.reshape(b, tp, v, dd) + sd['decoder_pos_embed'][0] + sd['decoder_temp_embed'][0]
-    full = full.reshape(b, tp * v, dd)
+    length = ids_restore.shape[1]
+    mask_tokens = sd['mask_token'].repeat(b, length - latent.shape[1], 1)
+    tokens = _gather_tokens(torch.cat([latent, mask_tokens], dim=1), ids_restore)
+    tokens = tokens.reshape(b, t // temporal_patch, v, -1)
+    tokens = tokens + sd['decoder_pos_embed'] + sd['decoder_temp_embed']
+    tokens = tokens.reshape(b, length, -1)
     for i in range(_count_blocks(sd, 'decoder_blocks')):
-        full = _block(full, sd, f'decoder_blocks.{i}', decoder_num_heads)
-    pred = _linear(_layer_norm(full, sd, 'decoder_norm'), sd, 'decoder_pred')
-    target = reference_motion_target(x, temporal_patch)
-    per_token = ((pred - target) ** 2).mean(-1)
-    mask = mask.to(per_token.dtype)
+        tokens = _block(tokens, sd, f'decoder_blocks.{i}', decoder_num_heads)
+    pred = _linear(_layer_norm(tokens, sd, 'decoder_norm'), sd, 'decoder_pred')
+    per_token = ((pred - reference_motion_target(x, temporal_patch)) ** 2).mean(dim=-1)
     return (per_token * mask).sum() / mask.sum()
+
+
+def official_param_groups(params: Dict[str, torch.Tensor], weight_decay: float) -> List[dict]:
+    """AdamW parameter groups of the official ``main_pretrain.py`` (timm's
+    ``add_weight_decay``): no weight decay on 1-D tensors and biases."""
+    no_decay = [p for name, p in params.items() if p.ndim == 1 or name.endswith('.bias')]
+    decay = [p for name, p in params.items() if not (p.ndim == 1 or name.endswith('.bias'))]
+    return [dict(params=no_decay, weight_decay=0.0), dict(params=decay, weight_decay=weight_decay)]
 
 
 # --------------------------------------------------------------------------- downstream

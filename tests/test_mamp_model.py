@@ -4,7 +4,7 @@ import pytest
 import torch
 from mmaction.registry import MODELS
 
-from mmaction_mamp.models.utils.masking import motion_aware_mask
+from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
 
 from reference_mamp import (
     make_official_state_dict,
@@ -12,22 +12,14 @@ from reference_mamp import (
     reference_motion_target,
     reference_pretrain_loss,
 )
+from small_models import small_mamp
 
 SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
 
 
-def build_small_model(depth: int = 2, decoder_depth: int = 2, **masking) -> torch.nn.Module:
-    backbone = dict(type='MAMPTransformer', depth=depth, **SMALL)
-    head = dict(
-        type='MAMPMotionHead',
-        embed_dims=32,
-        decoder_embed_dims=32,
-        decoder_depth=decoder_depth,
-        decoder_num_heads=4,
-        num_frames=16,
-        num_joints=5,
-    )
-    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head, **masking)).eval()
+def build_small_model(depth: int = 2, decoder_depth: int = 2, **options) -> torch.nn.Module:
+    """The small MAMP on 5 joints (20 tokens per person)."""
+    return small_mamp(decoder_depth, depth=depth, num_joints=5, model_options=options)
 
 
 def sample_mask(skeletons: torch.Tensor, seed: int) -> torch.Tensor:
@@ -92,6 +84,23 @@ def test_pretrain_loss_matches_reference(official_small, skeletons):
     torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-6)
 
 
+def test_pretrain_gradients_match_reference(official_small, skeletons):
+    """Same weights + same mask -> same gradient for every parameter."""
+    model = build_small_model()
+    load_official(model, official_small)
+    skeletons = torch.cat([skeletons, torch.zeros(1, 16, 5, 3)])  # with an absent person
+    mask = sample_mask(skeletons, seed=2)
+    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
+    model.head.loss(latent, ids_keep, mask, skeletons)['loss'].backward()
+    params = {k: v.clone().requires_grad_(True) for k, v in official_small.items()}
+    reference_pretrain_loss(params, skeletons, mask, 4, 4).backward()
+    grads = {name.split('.', 1)[1]: p.grad for name, p in model.named_parameters()}
+    assert grads.keys() == params.keys()
+    for name, param in params.items():
+        assert param.grad.abs().max() > 0, name
+        torch.testing.assert_close(grads[name], param.grad, rtol=1e-4, atol=1e-6, msg=name)
+
+
 def test_loss_only_counts_masked_tokens(official_small, skeletons):
     model = build_small_model()
     load_official(model, official_small)
@@ -141,32 +150,25 @@ def test_model_uses_pipeline_masks(skeletons):
         model(inputs, samples, mode='predict')
 
 
-def test_model_samples_masks_itself_when_configured(skeletons):
-    from mmaction.structures import ActionDataSample
-
-    model = build_small_model(mask_ratio=0.75, tau=0.8)
-    inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
-    torch.manual_seed(5)
-    loss = model(inputs, [ActionDataSample() for _ in range(3)], mode='loss')['loss']
-    torch.manual_seed(5)
-    mask = motion_aware_mask(skeletons, 0.75, 0.8, 4, 1, torch.rand(3, 20))
-    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
-    torch.testing.assert_close(loss, model.head.loss(latent, ids_keep, mask, skeletons)['loss'])
-
-
-def test_masks_come_from_exactly_one_place(skeletons):
+def test_masks_come_from_the_pipeline(skeletons):
     from mmaction.structures import ActionDataSample
 
     inputs = skeletons.reshape(3, 1, 1, 16, 5, 3)
-    with pytest.raises(ValueError, match='0 of 3 data samples carry a mask'):
+    with pytest.raises(ValueError, match='0 of 3 data samples carry a mask; add Motion'):
         build_small_model()(inputs, [ActionDataSample() for _ in range(3)], mode='loss')
-    samples = [ActionDataSample() for _ in range(3)]
-    for sample, mask in zip(samples, sample_mask(skeletons, seed=0).numpy()):
-        sample.set_field(mask[None, None], 'mask')
-    with pytest.raises(ValueError, match='mask in one place'):
-        build_small_model(mask_ratio=0.75, tau=0.8)(inputs, samples, mode='loss')
-    with pytest.raises(ValueError, match='both mask_ratio and tau'):
-        build_small_model(mask_ratio=0.75)
+
+
+def test_the_decoder_takes_its_geometry_from_the_encoder():
+    head = dict(type='MAMPMotionHead', decoder_embed_dims=8, decoder_depth=1, decoder_num_heads=2)
+    backbone = dict(type='MAMPTransformer', depth=1, in_channels=2, **SMALL)
+    model = MODELS.build(dict(type='MAMP', backbone=backbone, head=head))
+    assert model.head.decoder_temp_embed.shape == (1, 4, 1, 8)  # 16 frames / 4
+    assert model.head.decoder_pos_embed.shape == (1, 1, 5, 8)
+    assert (
+        model.head.decoder_pred.out_features == 4 * 2 and model.head.decoder_embed.in_features == 32
+    )
+    with pytest.raises(ValueError, match=r'model.head.num_joints=25 differs from the encoder.s 5'):
+        MODELS.build(dict(type='MAMP', backbone=backbone, head=dict(head, num_joints=25)))
 
 
 def test_bad_shapes_are_refused(skeletons):

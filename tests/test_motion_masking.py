@@ -4,10 +4,9 @@ and the model-side sampler, against the independent reference."""
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
-from mmaction_mamp.models.utils.masking import (
+from mmaction_mamp.datasets.transforms.motion_masking import (
     gumbel_topk_mask,
     masking_probabilities,
     motion_aware_mask,
@@ -84,25 +83,6 @@ def test_pipeline_transform_masks_with_numpy_noise():
     np.testing.assert_array_equal(mask[0], expected.numpy().astype(bool))
 
 
-def test_model_side_sampler_is_the_same_function(skeletons):
-    model = MODELS.build(
-        dict(
-            type='MAMP',
-            backbone=dict(type='MAMPTransformer', embed_dims=16, depth=1, num_heads=2,
-                          num_frames=16, num_joints=5),
-            head=dict(type='MAMPMotionHead', embed_dims=16, decoder_embed_dims=16,
-                      decoder_depth=1, decoder_num_heads=2, num_frames=16, num_joints=5),
-            mask_ratio=0.75,
-            tau=0.8,
-        )
-    )  # fmt: skip
-    torch.manual_seed(3)
-    mask = model.sample_masks(skeletons)
-    torch.manual_seed(3)
-    expected = reference_motion_aware_mask(skeletons, 0.75, 0.8, torch.rand(3, 20))
-    torch.testing.assert_close(mask.float(), expected)
-
-
 def sequential_sampler_frequencies(probs: np.ndarray, num_masked: int, draws: int, seed: int):
     """Independent sampler: draw ``num_masked`` tokens one after another without
     replacement, each proportional to the remaining probabilities."""
@@ -152,6 +132,14 @@ def test_masking_rejects_unpatchable_clip():
         )
 
 
-def test_invalid_ratio():
-    with pytest.raises(ValueError, match='mask_ratio'):
-        MotionAwareMasking(mask_ratio=1.0)
+@pytest.mark.parametrize('ratio', [0.0, 1.0, -0.1])
+def test_a_ratio_that_can_only_give_nan_is_refused_up_front(ratio):
+    """Ratio 0 masks nothing: the loss would average over no token (0 / 0 = NaN)."""
+    with pytest.raises(ValueError, match=r'mask_ratio must be in \(0, 1\)'):
+        MotionAwareMasking(mask_ratio=ratio)
+
+
+def test_a_ratio_that_leaves_no_visible_token_of_the_clip_is_refused():
+    keypoint = np.random.default_rng(0).normal(size=(1, 1, 16, 5, 3)).astype(np.float32)
+    with pytest.raises(ValueError, match='leaves 0 of 20 tokens visible'):
+        MotionAwareMasking(mask_ratio=0.99)(dict(keypoint=keypoint))

@@ -58,16 +58,17 @@ def test_ntu60_config_builds_official_model_and_trains_one_step(repo_root):
 @pytest.mark.parametrize(
     'name,tau,decoder_depth',
     [
-        ('mamp_pretrain_ntu60_xsub.py', 0.8, 3),
-        ('mamp_pretrain_ntu60_xview.py', 0.8, 3),
-        ('mamp_pretrain_ntu120_xsub.py', 0.75, 5),
-        ('mamp_pretrain_ntu120_xset.py', 0.75, 5),
-        ('mamp_pretrain_pku1_xsub.py', 0.8, 5),
-        ('mamp_pretrain_pku2_xsub.py', 0.8, 5),
+        ('ntu60-xsub', 0.8, 3),
+        ('ntu60-xview', 0.8, 3),
+        ('ntu120-xsub', 0.75, 5),
+        ('ntu120-xset', 0.75, 5),
+        ('pku1-xsub', 0.8, 5),
+        ('pku2-xsub', 0.8, 5),
     ],
 )
 def test_pretrain_configs_mask_in_one_place(repo_root, name, tau, decoder_depth):
-    cfg = Config.fromfile(str(repo_root / 'configs' / name))
+    name = f'configs/skeleton/mamp/mamp_vit_4xb32-400e_{name}-keypoint-3d.py'
+    cfg = Config.fromfile(str(repo_root / name))
     masking = [t for t in cfg.train_dataloader.dataset.pipeline if t.type == 'MotionAwareMasking']
     assert masking == [
         dict(type='MotionAwareMasking', mask_ratio=0.9, tau=tau, temporal_patch_size=4)

@@ -4,6 +4,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 # mmaction2 itself loads scipy and tqdm, so the probe looks at what the plugin's own modules
 # load and hold: no preparation module, no scipy / tqdm object in any plugin namespace.
 PROBE = """
@@ -20,6 +22,7 @@ print(json.dumps(dict(modules=sorted(plugin), borrowed=borrowed)))
 """
 
 
+@pytest.mark.slow
 def test_import_loads_no_data_preparation_and_no_scipy(repo_root):
     result = subprocess.run(
         [sys.executable, '-c', PROBE], cwd=repo_root, capture_output=True, text=True, check=True

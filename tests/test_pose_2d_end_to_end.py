@@ -2,7 +2,6 @@
 command line, and the NTU-60 2-D linear config reads an mmaction2-style 2-D pickle."""
 
 import json
-import sys
 from pathlib import Path
 
 import mmengine
@@ -12,9 +11,10 @@ from mmengine.config import Config
 from mmaction_mamp.datasets.synthetic import generate_pose_2d
 
 from downstream.test_end_to_end import _shrink, _train_and_test
-from test_tools_end_to_end import REPO, logged_losses, run_tool
+from launch import REPO, logged_losses, run, train_command
 
 pytestmark = pytest.mark.slow
+LINEAR_2D = 'vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py'
 TINY_DATA = [
     'train_dataloader.num_workers=0',
     'train_dataloader.persistent_workers=False',
@@ -24,26 +24,22 @@ TINY_DATA = [
 
 def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
     pretrain_dir, probe_dir = tmp_path / 'pretrain', tmp_path / 'probe'
-    run_tool(
-        sys.executable,
-        'tools/train.py',
+    run(train_command(
+        'mmaction2',
         'configs/demo/mamp_pretrain_demo_2d.py',
-        '--work-dir',
-        str(pretrain_dir),
-        '--cfg-options',
+        pretrain_dir,
         'train_cfg.max_epochs=4',
         'param_scheduler.0.end=1',
         'param_scheduler.1.begin=1',
         'param_scheduler.1.end=4',
         'train_dataloader.dataset.num_per_class=8',
-        'train_global_batch_size=32',
-        'train_dataloader.batch_size=32',
+        'train_dataloader.batch_sampler.global_batch_size=32',
         'default_hooks.checkpoint.interval=4',
         'custom_hooks.0.train_dataloader.dataset.num_per_class=2',  # k-NN monitor: 20 + 20 clips
         'custom_hooks.0.val_dataloader.dataset.num_per_class=2',
         *TINY_DATA,
-    )
-    losses = logged_losses(pretrain_dir)
+    ))  # fmt: skip
+    losses = list(logged_losses(pretrain_dir).values())
     assert len(losses) == 4 * 2  # 80 samples, batch 32, drop_last
     assert sum(losses[-3:]) / 3 < 0.8 * sum(losses[:3]) / 3
     checkpoint = pretrain_dir / 'epoch_4.pth'
@@ -51,13 +47,10 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
     (log,) = pretrain_dir.glob('*/*.log')
     assert 'k-NN monitor (random init): top1' in log.read_text()  # scored on 2-D clips
 
-    proc = run_tool(
-        sys.executable,
-        'tools/train.py',
+    proc = run(train_command(
+        'ours',
         'configs/demo/mamp_linear_demo_2d.py',
-        '--work-dir',
-        str(probe_dir),
-        '--cfg-options',
+        probe_dir,
         f'model.backbone.init_cfg.checkpoint={checkpoint}',
         'train_cfg.max_epochs=1',
         'train_cfg.val_interval=1',
@@ -67,7 +60,7 @@ def test_demo_2d_pretrains_then_linear_probes(tmp_path: Path):
         'val_dataloader.num_workers=0',
         'val_dataloader.persistent_workers=False',
         *TINY_DATA,
-    )
+    ))  # fmt: skip
     assert f'load backbone. in model from: {checkpoint}' in proc.stdout + proc.stderr
     (scalars,) = probe_dir.glob('*/vis_data/scalars.json')
     records = [json.loads(line) for line in scalars.read_text().splitlines()]
@@ -87,11 +80,11 @@ def write_2d_pickle(path: Path) -> str:
 
 
 def test_ntu60_2d_linear_config_on_a_2d_pickle(tmp_path: Path):
-    cfg = Config.fromfile(str(REPO / 'configs/linear/mamp_linear_ntu60_2d_xsub.py'))
+    cfg = Config.fromfile(str(REPO / 'configs/skeleton/mamp' / LINEAR_2D))
     cfg.model.backbone.init_cfg = None
     _shrink(cfg, tmp_path / 'work', batch=3)
     ann_file = write_2d_pickle(tmp_path / 'ntu60_2d.pkl')
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         cfg[loader].dataset.ann_file = ann_file
-    metrics = _train_and_test(cfg)
-    assert {'acc/top1', 'acc/top5', 'acc/mean1'} <= set(metrics)
+    metrics = _train_and_test(cfg)  # the top-1 is the model's own hits on the 2-D clips
+    assert 0.0 <= metrics['acc/mean1'] <= 1.0 and metrics['acc/top5'] >= metrics['acc/top1']

@@ -3,10 +3,9 @@
 import numpy as np
 import pytest
 import torch
-from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms import MotionAwareMasking
-from mmaction_mamp.models.utils.masking import (
+from mmaction_mamp.datasets.transforms.motion_masking import (
     masking_probabilities,
     motion_aware_mask,
     token_motion,
@@ -18,32 +17,14 @@ from reference_mamp import (
     reference_mask_probabilities,
     reference_pretrain_loss,
 )
+from small_models import small_mamp
 
 FRAMES, JOINTS = 16, 17  # 4 temporal patches x 17 joints = 68 tokens per person
 
 
-def build_model(in_channels: int, **masking) -> torch.nn.Module:
-    """Small MAMP on 16 frames x 17 joints; ``masking`` (mask_ratio, tau, motion_channels)
-    makes it sample its own masks."""
-    size = dict(num_frames=FRAMES, num_joints=JOINTS)
-    backbone = dict(
-        type='MAMPTransformer',
-        in_channels=in_channels,
-        embed_dims=32,
-        depth=2,
-        num_heads=4,
-        **size,
-    )
-    head = dict(
-        type='MAMPMotionHead',
-        embed_dims=32,
-        decoder_embed_dims=32,
-        decoder_depth=1,
-        decoder_num_heads=4,
-        in_channels=in_channels,
-        **size,
-    )
-    return MODELS.build(dict(type='MAMP', backbone=backbone, head=head, **masking)).eval()
+def build_model(in_channels: int) -> torch.nn.Module:
+    """Small MAMP on 16 frames x 17 joints."""
+    return small_mamp(num_frames=FRAMES, num_joints=JOINTS, in_channels=in_channels)
 
 
 def official_weights(in_channels: int) -> dict:
@@ -132,18 +113,6 @@ def test_score_channel_does_not_steer_the_mask():
     np.random.seed(3)
     mask_all = MotionAwareMasking(mask_ratio=0.9, tau=0.8)(dict(keypoint=with_score))['mask']
     assert not np.array_equal(mask_all, mask_xy)
-
-
-def test_model_side_masks_use_motion_channels():
-    x = poses(3).reshape(1, 1, 3, FRAMES, JOINTS, 3)
-    model = build_model(3, mask_ratio=0.9, tau=0.8, motion_channels=2)
-    torch.manual_seed(5)
-    mask = model.masks_for(x.reshape(3, FRAMES, JOINTS, 3), None)
-    torch.manual_seed(5)
-    noise = torch.rand(3, 68)
-    expected = motion_aware_mask(x.reshape(3, FRAMES, JOINTS, 3)[..., :2], 0.9, 0.8, 4, 1, noise)
-    torch.testing.assert_close(mask, expected)
-    assert torch.isfinite(model.loss(x, None)['loss'])
 
 
 def test_motion_channels_beyond_input_are_refused():

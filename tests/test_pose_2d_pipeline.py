@@ -61,7 +61,7 @@ def test_pipeline_normalises_zeroes_crops_and_keeps_the_score_channel():
         [
             dict(type='PreNormalize2D'),
             dict(type='ZeroUndetectedJoints', keep_score=True),
-            dict(type='DetectedCropResize', clip_len=4, p_interval=(1.0,), num_joints=17),
+            dict(type='DetectedCropResize', clip_len=4, p_interval=(1.0,)),
             dict(type='FormatGCNInput', num_person=2),
         ]
     )
@@ -82,7 +82,7 @@ def test_pipeline_without_score_channel():
         [
             dict(type='PreNormalize2D'),
             dict(type='ZeroUndetectedJoints'),
-            dict(type='DetectedCropResize', clip_len=8, p_interval=(1.0,), num_joints=17),
+            dict(type='DetectedCropResize', clip_len=8, p_interval=(1.0,)),
             dict(type='FormatGCNInput', num_person=2),
         ]
     )
@@ -188,18 +188,13 @@ def test_augmentation_draws_from_the_sample_generator_and_keeps_absent_joints_ze
             r'sample a2: keypoint_score has shape \(1, 4\)',
         ),
         (
-            DetectedCropResize(num_joints=17),
+            DetectedCropResize(),
             dict(
                 frame_dir='a3',
                 keypoint=np.ones((1, 9, 17, 2)),
                 keypoint_score=np.zeros((1, 9, 17)),
             ),
             'sample a3: 0 frames from the first to the last detection',
-        ),
-        (
-            DetectedCropResize(num_joints=17),
-            dict(frame_dir='a4', keypoint=np.ones((1, 9, 25, 3))),
-            'sample a4: expected 17 joints',
         ),
         (
             RandomFlipRotateScale2D(),
@@ -229,9 +224,9 @@ def test_bad_samples_are_named(transform, results, message):
 
 
 CONFIGS_2D = [
-    'configs/mamp_pretrain_ntu60_2d.py',
-    'configs/linear/mamp_linear_ntu60_2d_xsub.py',
-    'configs/finetune/mamp_finetune_ntu60_2d_xsub.py',
+    'configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-2d.py',
+    'configs/skeleton/mamp/vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py',
+    'configs/skeleton/mamp/vit_mamp-ntu60-xsub-2d-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-2d.py',
     'configs/demo/mamp_pretrain_demo_2d.py',
     'configs/demo/mamp_linear_demo_2d.py',
 ]

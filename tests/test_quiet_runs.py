@@ -4,15 +4,18 @@ import logging
 import os
 import subprocess
 import sys
-import warnings
 from pathlib import Path
 
+import pytest
 import torch
-from mmengine.logging import MMLogger, print_log
+from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.optim import DefaultOptimWrapperConstructor
+from mmengine.runner import Runner
 
-from mmaction_mamp.engine.hooks import SilenceKnownDeprecationsHook
 from mmaction_mamp.engine.optimizers import ParamwiseSummaryOptimWrapperConstructor
+
+from launch import TINY
 
 REPO = Path(__file__).resolve().parents[1]
 PARAMWISE = dict(norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0)
@@ -33,6 +36,7 @@ def _model() -> torch.nn.Module:
     )
 
 
+@pytest.mark.slow
 def test_importing_the_plugin_prints_nothing_and_keeps_warning_filters():
     code = (
         'import warnings; before = list(warnings.filters); import mmaction_mamp; '
@@ -74,30 +78,15 @@ def test_paramwise_options_are_logged_as_one_summary_line():
     assert not logger.filters  # the collecting filter is removed again
 
 
-class _Runner:
-    def __init__(self, logger: MMLogger) -> None:
-        self.logger = logger
-
-
-def test_fileclient_notices_are_dropped_but_other_warnings_kept():
-    logger = MMLogger.get_instance('quiet_deprecations')
-    records = _Records()
-    logger.addHandler(records)
-    hook = SilenceKnownDeprecationsHook()
-    hook.before_run(_Runner(logger))
-    hook.before_run(_Runner(logger))  # idempotent
-    assert len(logger.filters) == 1
-    with warnings.catch_warnings():
-        print_log(
-            '"FileClient" will be deprecated in future. Please use io functions in ...',
-            logger='quiet_deprecations',
-            level=logging.WARNING,
-        )
-        print_log(
-            '"HardDiskBackend" is the alias of "LocalBackend" and the former will be ...',
-            logger='quiet_deprecations',
-            level=logging.WARNING,
-        )
-        print_log('a real problem', logger='quiet_deprecations', level=logging.WARNING)
-    logger.removeHandler(records)
-    assert records.messages == ['a real problem']
+@pytest.mark.slow
+def test_a_run_logs_no_fileclient_notices_and_keeps_no_filter(tmp_path):
+    """mmengine's CheckpointHook set-up and first save build a deprecated FileClient."""
+    cfg = Config.fromfile(str(TINY))
+    cfg.merge_from_dict(dict(work_dir=str(tmp_path), train_cfg=dict(max_epochs=1)))
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    (log,) = Path(runner.log_dir).glob('*.log')
+    text = log.read_text()
+    assert 'Saving checkpoint at 1 epochs' in text and (tmp_path / 'epoch_1.pth').is_file()
+    assert 'FileClient' not in text and 'HardDiskBackend' not in text
+    assert runner.logger.filters == []

@@ -8,11 +8,13 @@ import mmengine
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
+from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets import SafePoseDataset
 from mmaction_mamp.datasets.safe_pickle import RefusedPickleGlobal, load_annotation_pickle
 from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
 from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
+from mmaction_mamp.utils.errors import AnnotationFileError
 
 REQUIREMENTS = dict(num_joints=25, num_coords=3, min_valid_frames=4, num_classes=10)
 
@@ -150,9 +152,51 @@ def test_unreadable_pickle_names_the_file(tmp_path, content):
     assert message.startswith(f'{path}: not a readable annotation pickle (empty, truncated or')
 
 
-def test_missing_annotation_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match='annotation file .*nowhere.pkl does not exist'):
+def test_missing_annotation_file_or_a_directory_is_named(tmp_path):
+    with pytest.raises(AnnotationFileError, match='annotation file .*nowhere.pkl not found; see'):
         build(str(tmp_path / 'nowhere.pkl'))
+    with pytest.raises(AnnotationFileError, match=f'annotation file {tmp_path} is a directory'):
+        build(str(tmp_path))
+
+
+def test_unlabelled_clips_pack_without_a_label(tmp_path):
+    """Pre-training data may carry ``label=None``; the clip keeps no label key."""
+    ann_file = write_annotations(tmp_path / 'a.pkl', [annotation('a', None), annotation('b')])
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        dataset = SafePoseDataset(
+            ann_file=ann_file, split='train', pipeline=[dict(type='PackActionInputs')]
+        )
+    assert 'gt_label' not in dataset[0]['data_samples']
+    assert int(dataset[1]['data_samples'].gt_label) == 0
+
+
+def _pickle(*opcodes: bytes) -> bytes:
+    return b'\x80\x02' + b''.join(opcodes) + b'.'
+
+
+BIG = pickle.dumps(5_150_000_000, protocol=2)[2:-1]  # the int's opcode
+
+
+@pytest.mark.parametrize(
+    'data,refusal',
+    [
+        (_pickle(b'c__builtin__\nbytearray\n', BIG, b'\x85R'), 'refused __builtin__.bytearray'),
+        (
+            _pickle(
+                b'cnumpy.core.multiarray\n_reconstruct\ncnumpy\nndarray\n',
+                BIG, b'\x85', pickle.dumps(b'b', protocol=2)[2:-1], b'\x87R',
+            ),
+            'refused numpy.core.multiarray._reconstruct',
+        ),
+        (b'\x80\x04\x8e' + (5_150_000_000).to_bytes(8, 'little') + b'xyz.', 'not a readable'),
+    ],
+)  # fmt: skip
+def test_a_small_pickle_cannot_allocate_gigabytes(tmp_path, data, refusal):
+    path = tmp_path / 'bomb.pkl'
+    path.write_bytes(data)
+    assert len(data) < 120
+    with pytest.raises((RefusedPickleGlobal, ValueError), match=refusal):
+        load_annotation_pickle(path)
 
 
 def test_label_out_of_range_names_sample_and_class_count(tmp_path):
@@ -240,7 +284,7 @@ def test_preflight_stops_with_every_bad_clip(tmp_path):
     lines = str(error.value).splitlines()
     assert lines[0] == f"6 bad sample(s) in {ann_file} (split 'train'):"
     assert lines[1:7] == [f'  {name}: {reason}' for name, reason in EXPECTED_REASONS]
-    assert '--skip-bad-samples' in lines[-1]
+    assert 'train_dataloader.dataset.skip_bad_samples=True' in lines[-1]
 
 
 def test_skip_mode_writes_the_list_and_keeps_the_rest(tmp_path):

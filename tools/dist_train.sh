@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Usage: tools/dist_train.sh CONFIG GPUS [train.py options]
-# Multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT as in mmaction2.
+# mmaction2's dist_train.sh with torchrun; multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT.
+# The global batch of the config is kept on any GPU count (GlobalBatchSampler); without a
+# GPU the processes train on the CPU over gloo (MAMPRunner).
 set -euo pipefail
 
 CONFIG=$1
@@ -11,11 +13,6 @@ PORT=${PORT:-29500}
 MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
-# Check data and checkpoints once, before starting the processes: a missing file stops
-# here with one line per problem (exit 2) instead of one traceback per process.
-PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}" \
-python "$HERE/train.py" "$CONFIG" "${@:3}" --preflight-only
-
 PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}" \
 python -m torch.distributed.run \
     --nnodes="$NNODES" \
@@ -23,6 +20,4 @@ python -m torch.distributed.run \
     --master_addr="$MASTER_ADDR" \
     --nproc_per_node="$GPUS" \
     --master_port="$PORT" \
-    "$HERE/train.py" \
-    "$CONFIG" \
-    --launcher pytorch "${@:3}"
+    "$HERE/train.py" "$CONFIG" --launcher pytorch "${@:3}"

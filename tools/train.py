@@ -1,4 +1,12 @@
-"""Train a model with mmengine's runner (mmaction2's command-line interface).
+"""Train with mmaction2's own command line: its packaged ``tools/train.py``, unchanged.
+
+Everything a MAMP run needs comes from the config (``runner_type = 'MAMPRunner'`` and
+the default hooks of ``configs/_base_/default_runtime.py``), so this file only runs
+mmaction2's ``train.py`` (``mmaction/.mim/tools/train.py``, what ``mim train mmaction``
+runs) with the same arguments. One difference: mmaction2's script ignores ``--seed``,
+``--diff-rank-seed`` and ``--deterministic`` when the config sets ``randomness`` (every
+MAMP config does); here they are passed on as the ``--cfg-options`` that mmaction2's
+script honours (``randomness.seed=N`` ...).
 
 Example::
 
@@ -6,130 +14,54 @@ Example::
     bash tools/dist_train.sh configs/mamp_pretrain_ntu60.py 8
 """
 
-import argparse
-import os
 import os.path as osp
+import runpy
 import sys
+from typing import List
 
-from mmengine.config import Config, DictAction
-from mmengine.runner import Runner
+import mmaction
 
-import mmaction_mamp  # noqa: F401  (registers the plugin)
-from mmaction_mamp.engine.hooks import add_plugin_hooks
-from mmaction_mamp.engine.runs import (
-    WorkDirLocked,
-    configure_data_checks,
-    lock_work_dir,
-    newest_readable_checkpoint,
-)
-from mmaction_mamp.utils import (
-    apply_global_batch_size,
-    distributed_session,
-    prepare_cpu_distributed,
-)
-from mmaction_mamp.utils.config_loading import load_config
-from mmaction_mamp.utils.preflight import exit_on_problems, training_problems
+RANDOMNESS_FLAGS = {'--diff-rank-seed': 'diff_rank_seed', '--deterministic': 'deterministic'}
 
 
-def parse_args() -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description='Train an mmaction2 / MAMP model')
-    parser.add_argument('config', help='train config file path')
-    parser.add_argument('--work-dir', help='directory for logs and checkpoints')
-    parser.add_argument(
-        '--resume',
-        nargs='?',
-        type=str,
-        const='auto',
-        help='resume from the given checkpoint, or from the latest one in the work dir',
-    )
-    parser.add_argument('--amp', action='store_true', help='automatic mixed precision')
-    parser.add_argument(
-        '--skip-bad-samples',
-        action='store_true',
-        help='leave out annotations that fail the pre-flight check (listed in the work dir) '
-        'instead of stopping',
-    )
-    parser.add_argument('--no-validate', action='store_true', help='skip validation')
-    parser.add_argument(
-        '--auto-scale-lr', action='store_true', help='scale lr by the actual global batch size'
-    )
-    parser.add_argument('--seed', type=int, default=None, help='random seed')
-    parser.add_argument('--diff-rank-seed', action='store_true', help='different seed per rank')
-    parser.add_argument('--deterministic', action='store_true', help='deterministic CUDNN')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config entries, e.g. train_cfg.max_epochs=10',
-    )
-    parser.add_argument('--launcher', choices=['none', 'pytorch', 'slurm', 'mpi'], default='none')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    parser.add_argument(
-        '--preflight-only',
-        action='store_true',
-        help='check annotation files and checkpoints, then exit (used by dist_train.sh)',
-    )
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+def mmaction_tool(name: str) -> str:
+    """Path of a script mmaction2 ships in its wheel (``mmaction/.mim/tools/<name>``)."""
+    path = osp.join(osp.dirname(mmaction.__file__), '.mim', 'tools', name)
+    if not osp.isfile(path):
+        sys.exit(f'error: {path} not found; reinstall mmaction2 (pip install mmaction2)')
+    return path
 
 
-def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command-line options to the config."""
-    if args.no_validate:
-        for key in ('val_cfg', 'val_dataloader', 'val_evaluator'):
-            cfg[key] = None
-    cfg.launcher = args.launcher
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs', osp.splitext(osp.basename(args.config))[0])
-    if args.amp:
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
-    if args.resume == 'auto':
-        cfg.resume, cfg.load_from = True, None
-    elif args.resume is not None:
-        cfg.resume, cfg.load_from = True, args.resume
-    if args.auto_scale_lr:
-        cfg.setdefault('auto_scale_lr', dict(base_batch_size=128))
-        cfg.auto_scale_lr.enable = True
-    if args.seed is not None or args.diff_rank_seed or args.deterministic:
-        randomness = cfg.get('randomness') or dict()
-        if args.seed is not None:
-            randomness['seed'] = args.seed
-        randomness['diff_rank_seed'] = args.diff_rank_seed or randomness.get(
-            'diff_rank_seed', False
-        )
-        randomness['deterministic'] = args.deterministic
-        cfg.randomness = randomness
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    return cfg
+def randomness_as_cfg_options(argv: List[str]) -> List[str]:
+    """``argv`` with ``--seed N`` and the randomness flags moved into ``--cfg-options``."""
+    rest, options, index = [], [], 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == '--seed' and index + 1 < len(argv):
+            options.append(f'randomness.seed={argv[index + 1]}')
+            index += 2
+            continue
+        if arg.startswith('--seed='):
+            options.append(f'randomness.seed={arg.split("=", 1)[1]}')
+        elif arg in RANDOMNESS_FLAGS:
+            options.append(f'randomness.{RANDOMNESS_FLAGS[arg]}=True')
+        else:
+            rest.append(arg)
+        index += 1
+    if not options:
+        return rest
+    if '--cfg-options' in rest:
+        position = rest.index('--cfg-options') + 1
+        return rest[:position] + options + rest[position:]
+    return rest + ['--cfg-options', *options]
 
 
-def main() -> None:
-    args = parse_args()
-    cfg = merge_args(load_config(args.config), args)
-    exit_on_problems(training_problems(cfg))
-    if args.preflight_only:
-        return
-    add_plugin_hooks(cfg)
-    world_size = int(os.environ.get('WORLD_SIZE', 1)) if args.launcher != 'none' else 1
-    apply_global_batch_size(cfg, world_size)
-    prepare_cpu_distributed(cfg, args.launcher)
-    rank = int(os.environ.get('RANK', 0)) if args.launcher != 'none' else 0
-    try:
-        with distributed_session(), lock_work_dir(cfg.work_dir, rank):
-            if args.resume == 'auto':
-                cfg.load_from = newest_readable_checkpoint(cfg.work_dir)
-                cfg.resume = cfg.load_from is not None
-            configure_data_checks(cfg, args.skip_bad_samples)
-            runner = Runner.from_cfg(cfg)
-            runner.train()
-    except WorkDirLocked as exc:
-        sys.exit(f'error: {exc}')
+def run_mmaction_tool(name: str, argv: List[str]) -> None:
+    """Run mmaction2's packaged script ``name`` as ``__main__`` with ``argv``."""
+    script = mmaction_tool(name)
+    sys.argv = [script, *argv]
+    runpy.run_path(script, run_name='__main__')
 
 
 if __name__ == '__main__':
-    main()
+    run_mmaction_tool('train.py', randomness_as_cfg_options(sys.argv[1:]))

@@ -1,35 +1,38 @@
 # Runtime shared by every MAMP config.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmaction_mamp'], allow_failed_imports=False)
+# MAMPRunner: one-line errors, the work-dir lock before anything is written, CPU-only
+# dist_train.sh over gloo, auto_scale_lr with the global batch (mmaction2's tools/train.py
+# and `mim train` build it from this key; Runner.from_cfg still gets every hook below).
+runner_type = 'MAMPRunner'
 
 default_hooks = dict(
     runtime_info=dict(type='RuntimeInfoHook'),
     timer=dict(type='IterTimerHook'),
     logger=dict(type='LoggerHook', interval=50, ignore_last=False),
     param_scheduler=dict(type='ParamSchedulerHook'),
-    # atomic_local: written to a temporary file, then renamed (never a partial .pth)
+    # atomic, portable (weights_only loadable anywhere), never non-finite weights, safe reads,
+    # --resume past truncated files; runs that validate also keep the best checkpoint
     checkpoint=dict(
-        type='CheckpointHook',
-        interval=10,
-        max_keep_ckpts=3,
-        save_last=True,
-        backend_args=dict(backend='atomic_local'),
+        type='SafeCheckpointHook', interval=10, max_keep_ckpts=3, save_last=True, save_best='auto'
     ),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
+    # one live run per work dir
+    work_dir_lock=dict(type='WorkDirLockHook'),
+    # a non-finite loss or gradient norm stops the run (patience: bad iterations in a row)
+    divergence_guard=dict(type='DivergenceGuardHook', patience=0),
+    # SIGTERM saves a resumable checkpoint and exits; --resume continues mid-epoch exactly
+    preemption=dict(type='PreemptionHook'),
+    # every clip of every dataloader checked against the model before iteration 1
+    data_check=dict(type='SkeletonDataCheckHook'),
 )
-
-# PortableCheckpointHook: checkpoints hold only tensors and plain containers (mmengine's
-# logging buffers are converted around save / load), so they load with
-# torch.load(weights_only=True) anywhere. SilenceKnownDeprecationsHook: drops mmengine's
-# FileClient deprecation notices from the log. A config setting its own custom_hooks gets
-# both back from tools/train.py and tools/test.py.
-custom_hooks = [dict(type='PortableCheckpointHook'), dict(type='SilenceKnownDeprecationsHook')]
 
 env_cfg = dict(
     cudnn_benchmark=False,
     mp_cfg=dict(mp_start_method='fork', opencv_num_threads=0),
-    dist_cfg=dict(backend='nccl'),
+    # a rank that waits 10 minutes for its peers reports the stuck one instead of hanging
+    dist_cfg=dict(backend='nccl', timeout=600),
 )
 
 log_processor = dict(type='LogProcessor', window_size=20, by_epoch=True)

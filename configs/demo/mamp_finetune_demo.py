@@ -1,66 +1,62 @@
 # Fine-tuning on the embedded synthetic skeletons (10 classes), CPU-sized: the data of
-# configs/demo/mamp_linear_demo.py and the encoder of configs/demo/mamp_pretrain_demo.py
-# (96 wide, 4 blocks, 32-frame clips) with the official fine-tune head and recipe (AdamW,
-# weight decay 0.05 except 1-D params, layer-wise lr decay 0.8, drop path 0.3, dropout 0.3,
-# label smoothing 0.1, warm-up + cosine) on a short schedule.
+# configs/demo/mamp_linear_demo.py and the encoder of configs/demo/mamp_pretrain_demo.py with
+# the official fine-tune head and recipe (AdamW, weight decay 0.05 except 1-D params,
+# layer-wise lr decay 0.8, drop path 0.3, dropout 0.3, label smoothing 0.1, warm-up +
+# cosine) on a 20-epoch schedule at lr 1e-3.
 #   python tools/train.py configs/demo/mamp_finetune_demo.py
 # (after the demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH)
-_base_ = ['./mamp_linear_demo.py']
-
-clip_len = 32
-max_epochs = 20
-base_lr = 1e-3
-model = dict(
-    _delete_=True,
-    type='RecognizerGCN',
-    backbone=dict(
-        type='MAMPTransformer',
-        embed_dims=96,
-        depth=4,
-        num_heads=4,
-        num_frames=clip_len,
-        drop_path_rate=0.3,
-        init_cfg=dict(
-            type='Pretrained',
-            checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth',
-            prefix='backbone.',
-        ),
-    ),
-    cls_head=dict(
-        type='MAMPFinetuneHead',
-        num_classes=10,
-        in_channels=96,
-        num_joints=25,
-        hidden_dims=2048,
-        dropout=0.3,
-        label_smooth_eps=0.1,
-    ),
-)
-
-optim_wrapper = dict(
-    _delete_=True,
-    type='OptimWrapper',
-    constructor='LayerDecayOptimWrapperConstructor',
-    optimizer=dict(type='AdamW', lr=base_lr, betas=(0.9, 0.999), weight_decay=0.05),
-    paramwise_cfg=dict(layer_decay_rate=0.8),
-)
-warmup_epochs = 2
-param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-8,
-        begin=0,
-        end=warmup_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min_ratio=1e-6 / 5e-4,
-        begin=warmup_epochs,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/mamp_finetune.py',
+    '../_base_/datasets/synthetic_skeletons.py',
+    '../_base_/schedules/finetune_adamw_100e.py',
 ]
+
+model = dict(
+    backbone=dict(
+        _base_.demo_encoder,
+        init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth'),
+    ),
+    cls_head=dict(num_classes=10, in_channels=96),
+)
+
+# Global batch 32 on any process count (GlobalBatchSampler)
+train_dataloader = dict(
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
+    sampler=dict(type='SeededSampler', shuffle=True),
+    dataset=dict(
+        type='SyntheticSkeletonDataset',
+        pipeline=_base_.demo_train_pipeline,
+        **_base_.demo_train_split,
+    ),
+    **_base_.demo_loader,
+)
+val_dataloader = dict(
+    batch_size=64,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='SyntheticSkeletonDataset',
+        pipeline=_base_.demo_test_pipeline,
+        test_mode=True,
+        **_base_.demo_val_split,
+    ),
+    **_base_.demo_loader,
+)
+test_dataloader = val_dataloader
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+
+base_lr = 1e-3
+max_epochs = 20  # 10 iterations per epoch
+warmup_epochs = 2
+train_cfg = dict(max_epochs=max_epochs, val_interval=5)
+optim_wrapper = dict(optimizer=dict(lr=base_lr))
+param_scheduler = [
+    dict(_base_.warmup_lr, end=warmup_epochs),
+    dict(_base_.cosine_lr, begin=warmup_epochs, eta_min_ratio=1e-6 / 5e-4),
+]
+auto_scale_lr = dict(base_batch_size=32)
+default_hooks = dict(logger=dict(interval=5), checkpoint=dict(interval=max_epochs))
+env_cfg = dict(dist_cfg=dict(backend='gloo'))

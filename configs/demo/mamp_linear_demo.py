@@ -1,6 +1,6 @@
-# Linear probe on the embedded synthetic skeletons (10 classes), CPU-sized: the encoder of
-# configs/demo/mamp_pretrain_demo.py (96 wide, 4 blocks, 32-frame clips), frozen, with the
-# official pooling + BatchNorm1d(affine=False) + Linear head and the SGD recipe on a short
+# Linear probe on the embedded synthetic skeletons (10 classes), CPU-sized: the frozen demo
+# encoder of configs/demo/mamp_pretrain_demo.py with the official pooling +
+# BatchNorm1d(affine=False) + Linear head and the SGD recipe (lr 0.1, cosine) on a 20-epoch
 # schedule. Trained on the 320 training clips, tested on the 500 validation clips the
 # pre-training's k-NN monitor classifies (single centre crop 0.95, AccMetric).
 #   python tools/train.py configs/demo/mamp_linear_demo.py
@@ -8,76 +8,50 @@
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None). tools/misc/demo_linear_probe.py probes both
 #   encoders (the quick start's checkpoint when it exists).
-_base_ = ['../_base_/linear_probe.py', '../_base_/datasets/skeleton_classification.py']
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/mamp_linear.py',
+    '../_base_/datasets/synthetic_skeletons.py',
+    '../_base_/schedules/linear_probe_sgd_100e.py',
+]
 
-clip_len = 32
-num_person = 1  # the actor only, as in the pre-training (a second person is idle or absent)
-max_epochs = 20
 model = dict(
     backbone=dict(
-        embed_dims=96,
-        depth=4,
-        num_heads=4,
-        num_frames=clip_len,
+        _base_.demo_encoder,
         init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo/epoch_150.pth'),
     ),
     cls_head=dict(num_classes=10, in_channels=96),
 )
 
-train_pipeline = [
-    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.5, 1.0), min_crop_len=32),
-    dict(type='RandomRot3D', theta=0.3),
-    dict(type='FormatGCNInput', num_person=num_person),
-    dict(type='PackActionInputs'),
-]
-test_pipeline = [
-    dict(type='ValidCropResize', clip_len=clip_len, p_interval=(0.95,)),
-    dict(type='FormatGCNInput', num_person=num_person),
-    dict(type='PackActionInputs'),
-]
-# Batches of 32 in one process; lr 0.1 as in the paper. The pipeline runs in the main
-# process (num_workers=0), as in the pre-training demo.
-train_global_batch_size = 32
+# Global batch 32 on any process count (GlobalBatchSampler); lr 0.1 as in the paper.
 train_dataloader = dict(
-    batch_size=32,
-    num_workers=0,
-    persistent_workers=False,
-    pin_memory=False,
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
+    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(
-        _delete_=True,
         type='SyntheticSkeletonDataset',
-        split='train',
-        num_per_class=32,
-        pipeline=train_pipeline,
+        pipeline=_base_.demo_train_pipeline,
+        **_base_.demo_train_split,
     ),
+    **_base_.demo_loader,
 )
 val_dataloader = dict(
     batch_size=64,
-    num_workers=0,
-    persistent_workers=False,
-    pin_memory=False,
+    sampler=dict(type='DefaultSampler', shuffle=False),
     dataset=dict(
-        _delete_=True,
         type='SyntheticSkeletonDataset',
-        split='val',
-        num_per_class=50,
-        pipeline=test_pipeline,
+        pipeline=_base_.demo_test_pipeline,
         test_mode=True,
+        **_base_.demo_val_split,
     ),
+    **_base_.demo_loader,
 )
 test_dataloader = val_dataloader
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
 
+max_epochs = 20  # 10 iterations per epoch
 train_cfg = dict(max_epochs=max_epochs, val_interval=5)
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR',
-        eta_min=0.0,
-        begin=0,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    )
-]
 auto_scale_lr = dict(base_batch_size=32)
 default_hooks = dict(logger=dict(interval=5), checkpoint=dict(interval=max_epochs))
 env_cfg = dict(dist_cfg=dict(backend='gloo'))

@@ -5,15 +5,24 @@
 # (after the 2-D demo pre-training; another checkpoint:
 #   --cfg-options model.backbone.init_cfg.checkpoint=PATH, a random encoder:
 #   --cfg-options model.backbone.init_cfg=None).
-#   python tools/misc/demo_linear_probe.py --pose-2d   runs pre-training and both probes.
-_base_ = ['./mamp_linear_demo.py', '../_base_/datasets/pose2d_pipelines.py']
+#   python tools/misc/demo_linear_probe.py --pose-2d   probes both encoders.
+_base_ = [
+    '../_base_/default_runtime.py',
+    '../_base_/models/mamp_linear.py',
+    '../_base_/datasets/synthetic_skeletons.py',
+    '../_base_/datasets/pose2d_pipelines.py',
+    '../_base_/schedules/linear_probe_sgd_100e.py',
+]
 
 model = dict(
     backbone=dict(
+        _base_.demo_encoder,
         **_base_.encoder_2d,
         init_cfg=dict(checkpoint='work_dirs/mamp_pretrain_demo_2d/epoch_200.pth'),
-    )
+    ),
+    cls_head=dict(num_classes=10, in_channels=96),
 )
+
 # No horizontal flip: it would turn a right-arm action into a left-arm one under the same
 # label (the demo classes tell left from right); rotation and scale stay.
 train_pipeline = [
@@ -29,6 +38,30 @@ test_pipeline = [
     dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
-train_dataloader = dict(dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline))
-val_dataloader = dict(dataset=dict(type='SyntheticPose2DDataset', pipeline=test_pipeline))
+train_dataloader = dict(
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
+    sampler=dict(type='SeededSampler', shuffle=True),
+    dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline, **_base_.demo_train_split),
+    **_base_.demo_loader,
+)
+val_dataloader = dict(
+    batch_size=64,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='SyntheticPose2DDataset',
+        pipeline=test_pipeline,
+        test_mode=True,
+        **_base_.demo_val_split,
+    ),
+    **_base_.demo_loader,
+)
 test_dataloader = val_dataloader
+val_evaluator = dict(type='AccMetric')
+test_evaluator = val_evaluator
+
+max_epochs = 20  # 10 iterations per epoch
+train_cfg = dict(max_epochs=max_epochs, val_interval=5)
+auto_scale_lr = dict(base_batch_size=32)
+default_hooks = dict(logger=dict(interval=5), checkpoint=dict(interval=max_epochs))
+env_cfg = dict(dist_cfg=dict(backend='gloo'))

@@ -9,9 +9,12 @@ from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
+from ..utils.errors import AnnotationFileError, DataCheckError
 from .preflight_mixin import PreflightCheckMixin
 from .safe_pickle import load_annotation_pickle
-from .seeded_samples import SeededSampleMixin
+from .samplers.seeded_sampler import SeededSampleMixin
+
+DATA_DOC = 'docs/data_preparation.md'
 
 
 def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
@@ -24,12 +27,13 @@ def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
         source: the file, for messages.
 
     Raises:
-        ValueError: wrong layout, missing split (the splits present are listed) or empty split.
+        DataCheckError: wrong layout, missing split (the splits present are listed) or
+            empty split.
     """
     if isinstance(content, list) and split is None:
         return content
     if not isinstance(content, dict) or not isinstance(content.get('annotations'), list):
-        raise ValueError(
+        raise DataCheckError(
             f'{source}: expected dict(split=..., annotations=[...]), got {type(content).__name__}'
             + (f' with keys {sorted(content)}' if isinstance(content, dict) else '')
         )
@@ -39,14 +43,14 @@ def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
     splits = content.get('split')
     if not isinstance(splits, dict) or split not in splits:
         present = sorted(splits) if isinstance(splits, dict) else []
-        raise ValueError(f'{source}: split {split!r} not found; splits present: {present}')
+        raise DataCheckError(f'{source}: split {split!r} not found; splits present: {present}')
     if not annotations:
-        raise ValueError(f'{source}: the annotation list is empty')
+        raise DataCheckError(f'{source}: the annotation list is empty')
     identifier = 'filename' if 'filename' in annotations[0] else 'frame_dir'
     members = set(splits[split])
     selected = [item for item in annotations if item.get(identifier) in members]
     if not selected:
-        raise ValueError(f'{source}: split {split!r} is empty ({len(members)} names listed)')
+        raise DataCheckError(f'{source}: split {split!r} is empty ({len(members)} names listed)')
     if len(selected) < len(members):
         print_log(
             f'{source}: {len(members) - len(selected)} name(s) of split {split!r} have no '
@@ -64,8 +68,11 @@ class SafePoseDataset(PreflightCheckMixin, SeededSampleMixin, PoseDataset):
       containers/scalars, numpy arrays/dtypes/scalars only); any other global
       is refused with the file and the global named. ``allow_unsafe_pickle``
       is the explicit opt-in to plain pickle for files you trust.
-    - Clear errors: a missing file, an unreadable pickle, a missing split
-      (with the splits present) and an empty list name the file.
+    - Clear errors: a missing file (or a directory), an unreadable pickle, a missing
+      split (with the splits present) and an empty list name the file.
+    - Unlabelled clips (``label`` None or absent, natural for pre-training data) keep no
+      ``label`` key, so packing them works; a classifier refuses them before the first
+      iteration (``SkeletonDataCheckHook``).
     - Every annotation is checked when loaded (:class:`PreflightCheckMixin`).
     - With :class:`SeededSampler`, each sample's random draws depend only on
       (seed, epoch, index) (:class:`SeededSampleMixin`).
@@ -84,14 +91,19 @@ class SafePoseDataset(PreflightCheckMixin, SeededSampleMixin, PoseDataset):
 
     def load_data_list(self) -> List[dict]:
         """Annotations of ``self.split`` read without running code from the file."""
+        if osp.isdir(self.ann_file):
+            raise AnnotationFileError(
+                f'annotation file {self.ann_file} is a directory; give the .pkl file in it'
+            )
         if not osp.isfile(self.ann_file):
-            raise FileNotFoundError(f'annotation file {self.ann_file} does not exist')
+            raise AnnotationFileError(f'annotation file {self.ann_file} not found; see {DATA_DOC}')
         content = load_annotation_pickle(self.ann_file, self.allow_unsafe_pickle)
         data_list = select_split(content, self.split, self.ann_file)
         prefix = self.data_prefix.get('video')
-        if prefix:
-            for item in data_list:
-                for key in ('filename', 'frame_dir'):
-                    if key in item:
-                        item[key] = osp.join(prefix, item[key])
+        for item in data_list:
+            if item.get('label', 0) is None:
+                del item['label']
+            for key in ('filename', 'frame_dir'):
+                if prefix and key in item:
+                    item[key] = osp.join(prefix, item[key])
         return data_list

@@ -1,5 +1,7 @@
-"""Runner hooks (k-NN monitor, portable checkpoints, quiet logs), optimizer-wrapper
-constructors (the schedules use mmengine's stock schedulers) and long-run safety (atomic
-checkpoints, resume fallback, work-dir lock, pre-flight settings)."""
+"""Runtime: the MAMP runner, run-guarantee hooks, checkpoints, optimizer constructors."""
 
-from . import hooks, optimizers, runs  # noqa: F401
+from . import hooks, optimizers  # noqa: F401
+from .runner import MAMPRunner
+from .work_dir_lock import WorkDirLock
+
+__all__ = ['MAMPRunner', 'WorkDirLock']

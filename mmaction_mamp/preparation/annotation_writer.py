@@ -21,8 +21,12 @@ from .records import ConversionSummary, PathLike, Sample
 def to_annotation(sample: Sample) -> dict:
     """One ``PoseDataset`` annotation; ``total_frames`` is the keypoint's T.
 
+    ``keypoint_score`` and ``img_shape`` (and ``original_shape``, the same) are written
+    when the sample has them (2-D poses).
+
     Raises:
-        ValueError: keypoint not a 4-D float32 array with at least one frame.
+        ValueError: keypoint not a 4-D float32 array with at least one frame, or a
+            keypoint_score that is not float32 (M, T, V).
     """
     keypoint = sample.keypoint
     if keypoint.ndim != 4 or keypoint.dtype != np.float32 or keypoint.shape[1] == 0:
@@ -30,12 +34,24 @@ def to_annotation(sample: Sample) -> dict:
             f'{sample.name}: keypoint must be float32 (M, T, V, C) with T > 0, '
             f'got {keypoint.dtype} {keypoint.shape}'
         )
-    return dict(
+    annotation = dict(
         frame_dir=sample.name,
         label=int(sample.label),
         total_frames=int(keypoint.shape[1]),
         keypoint=keypoint,
     )
+    score = sample.keypoint_score
+    if score is not None:
+        if score.dtype != np.float32 or score.shape != keypoint.shape[:3]:
+            raise ValueError(
+                f'{sample.name}: keypoint_score must be float32 (M, T, V) = '
+                f'{keypoint.shape[:3]}, got {score.dtype} {score.shape}'
+            )
+        annotation['keypoint_score'] = score
+    if sample.img_shape is not None:
+        height, width = (int(size) for size in sample.img_shape)
+        annotation['img_shape'] = annotation['original_shape'] = (height, width)
+    return annotation
 
 
 def check_splits(names: Sequence[str], splits: Mapping[str, Iterable[str]]) -> None:

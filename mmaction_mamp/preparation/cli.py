@@ -58,3 +58,53 @@ def run_conversion(
         print(f'wrote {out_file}')
         return 0
     return 1
+
+
+def add_label_arguments(parser: argparse.ArgumentParser) -> None:
+    """Labels and splits of the custom-clip converters (numpy, mmpose)."""
+    parser.add_argument(
+        '--labels',
+        metavar='FILE',
+        help='"clip_name label" lines (0-based class); without it the clips are unlabelled '
+        '(label -1), which only pre-training accepts',
+    )
+    parser.add_argument(
+        '--splits',
+        metavar='JSON',
+        help='{"train": [clip names], "val": [...], ...}; default: a seeded random split into '
+        '"train" and "val", stratified by label',
+    )
+    parser.add_argument(
+        '--val-fraction',
+        type=float,
+        default=0.2,
+        help='share of each class put in "val" by the random split (default: %(default)s)',
+    )
+    parser.add_argument('--seed', type=int, default=0, help='seed of the random split')
+
+
+def label_options(args: argparse.Namespace) -> dict:
+    """The converter keyword arguments of :func:`add_label_arguments`' options."""
+    return dict(
+        labels_file=args.labels,
+        split_file=args.splits,
+        val_fraction=args.val_fraction,
+        seed=args.seed,
+    )
+
+
+def add_mmpose_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--img-shape`` and ``--max-persons`` of the tools reading mmpose JSON."""
+    parser.add_argument(
+        '--img-shape',
+        type=int,
+        nargs=2,
+        metavar=('HEIGHT', 'WIDTH'),
+        help='video frame size in pixels (required for 2-D keypoints)',
+    )
+    parser.add_argument(
+        '--max-persons',
+        type=int,
+        default=2,
+        help='persons kept per frame of an mmpose file, its first instances (default: 2)',
+    )

@@ -9,7 +9,7 @@ what was skipped for the final report.
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Union
+from typing import Dict, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -64,13 +64,17 @@ class Sample:
 
     Args:
         name: ``frame_dir`` of the annotation.
-        label: 0-based class index.
+        label: 0-based class index (-1: unlabelled, for pre-training only).
         keypoint: (M, T, V, C) float32 skeleton, T = kept frames.
+        keypoint_score: (M, T, V) float32 detector confidence (2-D poses), or None.
+        img_shape: (height, width) of the video the 2-D pixels refer to, or None.
     """
 
     name: str
     label: int
     keypoint: np.ndarray
+    keypoint_score: Optional[np.ndarray] = None
+    img_shape: Optional[Tuple[int, int]] = None
 
 
 @dataclass

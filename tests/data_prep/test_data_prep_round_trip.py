@@ -33,8 +33,10 @@ def test_converted_fixture_trains_one_iteration(tmp_path):
     loader = cfg.train_dataloader
     assert loader.dataset.type == 'SafePoseDataset' and loader.dataset.split == 'xsub_train'
     loader.dataset.ann_file = str(ann_file)
-    loader.update(batch_size=2, num_workers=0, persistent_workers=False, pin_memory=False)
+    loader.update(num_workers=0, persistent_workers=False, pin_memory=False)
+    loader.batch_sampler.global_batch_size = 2
     cfg.train_cfg.max_epochs = 1  # 2 samples, batch 2: exactly one iteration
+    cfg.param_scheduler = None  # at the base lr: the schedule is not under test
     cfg.default_hooks.checkpoint = None
     cfg.default_hooks.logger.interval = 1
     cfg.work_dir = str(tmp_path / 'work_dir')

@@ -12,17 +12,14 @@ from mmengine.runner import load_checkpoint
 
 from .helpers import REPO, write_pretrain_checkpoint
 
-# configs carrying the paper's downstream recipes; the mixing examples on mmaction2's own
-# recipe or data pipeline are checked in test_mixing.py
-MIXING_EXAMPLES = ('mamp_stgcn_recipe_', 'mamp_stock_pipeline_')
+# configs carrying the paper's downstream recipes (and the GCNHead mixing example on that
+# recipe); the mixing examples on mmaction2's own recipe or pipeline are in test_mixing.py
 DOWNSTREAM = sorted(
-    str(p.relative_to(REPO))
-    for folder in ('linear', 'finetune', 'semi', 'transfer', 'mixing')
-    for p in (REPO / 'configs' / folder).glob('*.py')
-    if not p.name.startswith(MIXING_EXAMPLES)
+    [str(p.relative_to(REPO)) for p in (REPO / 'configs/skeleton/mamp').glob('vit_mamp-*.py')]
+    + ['configs/mixing/vit_mamp-ntu60-xsub-pre_gcnhead-4xb24-100e_ntu60-xsub-keypoint-3d.py']
 )
 NUM_CLASSES = {'ntu60': 60, 'ntu120': 120, 'pku1': 51, 'pku2': 51}
-SPLITS = ('ntu60_xsub', 'ntu60_xview', 'ntu120_xsub', 'ntu120_xset', 'pku1_xsub', 'pku2_xsub')
+DATASETS = ('ntu60-xsub', 'ntu60-xview', 'ntu120-xsub', 'ntu120-xset', 'pku1-xsub', 'pku2-xsub')
 
 
 def _cfg(name: str) -> Config:
@@ -30,12 +27,16 @@ def _cfg(name: str) -> Config:
 
 
 def test_every_protocol_covers_the_six_datasets():
-    for protocol in ('linear', 'finetune'):
-        for split in SPLITS:
-            assert f'configs/{protocol}/mamp_{protocol}_{split}.py' in DOWNSTREAM
+    for data in DATASETS:
+        for protocol in ('linear-4xb128', 'finetune-4xb24'):
+            name = (
+                f'configs/skeleton/mamp/vit_mamp-{data}-pre_{protocol}-100e_{data}-keypoint-3d.py'
+            )
+            assert name in DOWNSTREAM
     for pct in (1, 10):
-        for split in ('ntu60_xsub', 'ntu60_xview'):
-            assert f'configs/semi/mamp_semi{pct}_{split}.py' in DOWNSTREAM
+        for data in ('ntu60-xsub', 'ntu60-xview'):
+            semi = f'vit_mamp-{data}-pre_finetune-4xb24-100e_{data}-{pct}pct-keypoint-3d.py'
+            assert f'configs/skeleton/mamp/{semi}' in DOWNSTREAM
 
 
 @pytest.mark.parametrize('name', DOWNSTREAM)
@@ -51,8 +52,9 @@ def test_config_builds_with_the_spec_recipe(name):
     assert cfg.test_evaluator.type == 'AccMetric'
     model = MODELS.build(cfg.model)
     groups = build_optim_wrapper(model, cfg.optim_wrapper).optimizer.param_groups
-    if name.startswith('configs/linear'):
-        assert cfg.train_global_batch_size == 512 and cfg.train_dataloader.batch_size == 128
+    if '_linear-' in name:
+        assert cfg.train_dataloader.batch_sampler.global_batch_size == 512
+        assert cfg.train_dataloader.batch_size is None
         assert model.backbone.frozen and not any(
             p.requires_grad for p in model.backbone.parameters()
         )
@@ -66,21 +68,25 @@ def test_config_builds_with_the_spec_recipe(name):
         assert crop.type in ('ValidCropResize', 'DetectedCropResize')
         assert crop.clip_len == 120 and crop.p_interval == (0.95,)
     else:
-        assert cfg.train_global_batch_size == 96 and cfg.train_dataloader.batch_size == 24
+        assert cfg.train_dataloader.batch_sampler.global_batch_size == 96
+        assert cfg.train_dataloader.batch_size is None
         assert model.backbone.blocks[-1].drop_path.drop_prob == pytest.approx(0.3)
         assert model.cls_head.label_smooth_eps == 0.1
         assert cfg.optim_wrapper.constructor == 'LayerDecayOptimWrapperConstructor'
         lrs = sorted({round(g['lr'], 12) for g in groups})
         assert lrs == sorted(round(5e-4 * 0.8 ** (9 - layer), 12) for layer in range(10))
-    if name.startswith('configs/semi'):
+    if 'pct-' in name:  # semi-supervised
         assert dataset.type == 'LabelFractionPoseDataset'
-        assert dataset.label_fraction == (0.01 if 'semi1_' in name else 0.1)
-    if name.startswith('configs/transfer'):
-        assert 'ntu120' in cfg.model.backbone.init_cfg.checkpoint and data == 'pku2'
+        assert dataset.label_fraction == (0.01 if '-1pct-' in name else 0.1)
+    # the encoder comes from the pre-training the name states, e.g. ntu120-xsub-pre (transfer)
+    pretrained_on = name.split('vit_mamp-')[1].split('-pre_')[0].replace('-2d', '')
+    assert f'400e_{pretrained_on}-keypoint' in cfg.model.backbone.init_cfg.checkpoint
 
 
 def _linear_model(checkpoint: str):
-    cfg = _cfg('configs/linear/mamp_linear_ntu60_xsub.py')
+    cfg = _cfg(
+        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
+    )
     cfg.model.backbone.init_cfg.checkpoint = checkpoint
     return MODELS.build(cfg.model)
 

@@ -68,14 +68,6 @@ def test_finetune_head_label_smoothing_loss():
     assert {'top1_acc', 'top5_acc'} <= set(losses)
 
 
-def test_predict_sets_scores_for_acc_metric():
-    head = MODELS.build(dict(type='MAMPLinearHead', num_classes=K, in_channels=D))
-    head.eval()
-    samples = head.predict(_features(3), _samples([1, 2, 3]))
-    assert samples[0].pred_score.shape == (K,)
-    torch.testing.assert_close(samples[0].pred_score.sum(), torch.tensor(1.0))
-
-
 @pytest.mark.parametrize('head_type', ['MAMPLinearHead', 'MAMPFinetuneHead'])
 def test_heads_reject_wrong_feature_shape(head_type):
     head = MODELS.build(dict(type=head_type, num_classes=K, in_channels=D))

@@ -14,15 +14,21 @@ from mmengine.dataset import Compose
 
 from mmaction_mamp.datasets import SyntheticSkeletonDataset
 from mmaction_mamp.models.heads.mamp_linear_head import MAMPLinearHead
-from mmaction_mamp.utils.config_loading import load_config
 
 from .helpers import REPO
+
+STOCK_PIPELINE = 'configs/mixing/vit_stgcn-pipeline_1xb32-5e_synthetic-keypoint-3d.py'
 
 DIMS = dict(embed_dims=32, depth=1, num_heads=4, num_frames=16)
 
 
 def test_recognizergcn_with_gcnhead_trains_and_predicts():
-    cfg = Config.fromfile(str(REPO / 'configs/mixing/mamp_recognizergcn_gcnhead_ntu60_xsub.py'))
+    cfg = Config.fromfile(
+        str(
+            REPO
+            / 'configs/mixing/vit_mamp-ntu60-xsub-pre_gcnhead-4xb24-100e_ntu60-xsub-keypoint-3d.py'
+        )
+    )
     cfg.model.backbone.update(DIMS, init_cfg=None)
     cfg.model.cls_head.in_channels = DIMS['embed_dims']
     model = MODELS.build(cfg.model)
@@ -49,9 +55,12 @@ def test_recognizergcn_with_gcnhead_trains_and_predicts():
 
 def test_stgcn_config_through_mmaction_inheritance_runs_its_stock_pipeline():
     # `_base_ = 'mmaction::...'` resolves through pkg_resources (setuptools < 82, runtime req.)
-    path = REPO / 'configs/mixing/mamp_stgcn_recipe_ntu60_xsub_3d.py'
+    path = (
+        REPO
+        / 'configs/mixing/vit_mamp-ntu60-xsub-pre_stgcn-recipe-8xb16-80e_ntu60-xsub-keypoint-3d.py'
+    )
     assert "_base_ = 'mmaction::skeleton/stgcn/" in path.read_text()
-    cfg = load_config(str(path))
+    cfg = Config.fromfile(str(path))
     # mmaction2's own ST-GCN data recipe, untouched
     assert [t['type'] for t in cfg.val_pipeline] == [
         'PreNormalize3D', 'GenSkeFeat', 'UniformSampleFrames', 'PoseDecode',
@@ -78,7 +87,7 @@ def test_stgcn_config_through_mmaction_inheritance_runs_its_stock_pipeline():
 def test_stock_pipeline_demo_trains_on_the_embedded_data(tmp_path):
     proc = subprocess.run(
         [
-            sys.executable, 'tools/train.py', 'configs/mixing/mamp_stock_pipeline_demo.py',
+            sys.executable, 'tools/train.py', STOCK_PIPELINE,
             '--work-dir', str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1',
             'train_cfg.val_interval=1', 'train_dataloader.dataset.num_per_class=4',
             'val_dataloader.dataset.num_per_class=2', 'train_dataloader.num_workers=0',

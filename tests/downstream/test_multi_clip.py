@@ -3,11 +3,12 @@
 import numpy as np
 import torch
 from mmaction.datasets.transforms import FormatGCNInput
-from mmaction.registry import MODELS
 from mmaction.structures import ActionDataSample
 
 from mmaction_mamp.datasets.transforms.multi_clip_crop import MultiClipCropResize
 from mmaction_mamp.datasets.transforms.temporal_crop import ValidCropResize
+
+from small_models import small_recognizer
 
 
 def _sample(valid: int = 90, total: int = 100) -> dict:
@@ -31,15 +32,7 @@ def test_clips_are_shifted_and_formatted_for_the_recognizer():
     assert results['keypoint'].shape == (3, 2, 16, 25, 3)
     assert not np.allclose(results['keypoint'][0], results['keypoint'][2])
 
-    model = MODELS.build(
-        dict(
-            type='RecognizerGCN',
-            backbone=dict(
-                type='MAMPTransformer', embed_dims=16, depth=1, num_heads=2, num_frames=16
-            ),
-            cls_head=dict(type='MAMPLinearHead', num_classes=4, in_channels=16),
-        )
-    ).eval()
+    model = small_recognizer(num_classes=4, embed_dims=16, depth=1, num_heads=2)
     inputs = torch.from_numpy(results['keypoint'])[None]  # (1, clips, M, T, V, C)
     with torch.no_grad():
         (sample,) = model(inputs, [ActionDataSample().set_gt_label(1)], mode='predict')

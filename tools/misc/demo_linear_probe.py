@@ -29,6 +29,7 @@ import sys
 from typing import Dict, List, Optional, Tuple
 
 from mmengine.config import Config
+from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
@@ -76,7 +77,7 @@ def train_probe(cfg: Config, work_dir: str, stage: str, checkpoint: Optional[str
         cfg.model.backbone.init_cfg = None
     else:
         cfg.model.backbone.init_cfg.checkpoint = checkpoint
-    runner = Runner.from_cfg(cfg)
+    runner = RUNNERS.build(cfg)  # the config's runner_type, as mmaction2's train.py builds it
     runner.train()
     return runner
 
@@ -86,7 +87,7 @@ def stretched_schedule_options(cfg: Config, max_epochs: int) -> List[str]:
     training (the cosine) now end there too, the warm-up keeps its length."""
     options = [f'train_cfg.max_epochs={max_epochs}']
     for index, scheduler in enumerate(cfg.param_scheduler):
-        if scheduler.end == cfg.train_cfg.max_epochs:
+        if scheduler.get('end') == cfg.train_cfg.max_epochs:
             options.append(f'param_scheduler.{index}.end={max_epochs}')
     return options
 

@@ -28,8 +28,10 @@ _USE = {
     "init_cfg=dict(type='Pretrained', checkpoint=DST, prefix='backbone.')",
     'encoder': "downstream configs: init_cfg=dict(type='Pretrained', checkpoint=DST, "
     "prefix='backbone.')",
-    'linear': 'linear-probe configs (configs/linear/*): load_from=DST or tools/test.py CONFIG DST',
-    'finetune': 'fine-tune configs (configs/finetune/*): load_from=DST or tools/test.py CONFIG DST',
+    'linear': 'linear-probe configs (configs/skeleton/mamp/*_linear-*): load_from=DST or '
+    'tools/test.py CONFIG DST',
+    'finetune': 'fine-tune configs (configs/skeleton/mamp/*_finetune-*): load_from=DST or '
+    'tools/test.py CONFIG DST',
 }
 
 

@@ -41,13 +41,16 @@ from matplotlib import animation  # noqa: E402
 from mmaction.registry import DATASETS, MODELS  # noqa: E402
 from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
-from mmengine.runner import load_checkpoint  # noqa: E402
 
 import mmaction_mamp  # noqa: E402,F401  (registers the plugin)
 from mmaction_mamp.datasets.coco_layout import COCO_KEYPOINTS  # noqa: E402
 from mmaction_mamp.datasets.synthetic.skeleton import JOINT_NAMES, PARENTS  # noqa: E402
-from mmaction_mamp.models.utils.masking import motion_aware_mask, token_motion  # noqa: E402
-from mmaction_mamp.models.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
+from mmaction_mamp.apis.inference import load_checkpoint_state, load_weights  # noqa: E402
+from mmaction_mamp.datasets.transforms.motion_masking import (  # noqa: E402
+    motion_aware_mask,
+    token_motion,
+)
+from mmaction_mamp.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
 
 SNAPSHOTS = 6  # frames drawn in the skeleton strip
 HIDDEN, VISIBLE = (0.84, 0.15, 0.16), (0.12, 0.47, 0.71)
@@ -371,7 +374,7 @@ def main() -> None:
         cfg.merge_from_dict(args.cfg_options)
     init_default_scope(cfg.get('default_scope', 'mmaction'))
     model = MODELS.build(cfg.model)
-    load_checkpoint(model, args.checkpoint, map_location='cpu', strict=True)
+    load_weights(model, load_checkpoint_state(args.checkpoint), args.checkpoint)
     model.eval()
     ratio, tau = masking_settings(cfg)
     dataset = build_dataset(cfg)

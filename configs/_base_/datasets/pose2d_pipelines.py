@@ -23,11 +23,8 @@ train_crop_2d = dict(
     clip_len=120,
     p_interval=(0.5, 1.0),
     min_crop_len=64,
-    num_joints=num_joints_2d,
 )
-test_crop_2d = dict(
-    type='DetectedCropResize', clip_len=120, p_interval=(0.95,), num_joints=num_joints_2d
-)
+test_crop_2d = dict(type='DetectedCropResize', clip_len=120, p_interval=(0.95,))
 
 pretrain_pipeline_2d = [
     *normalize_2d,

@@ -1,7 +1,9 @@
-# Official pre-training schedule: 400 epochs, AdamW (0.9, 0.95),
-# weight decay 0.05 except 1-D parameters and biases, lr 1e-3 for a global
-# batch of 128, 20 warm-up epochs from 0, half-cycle cosine to 5e-4, updated
-# every iteration. No AMP officially (tools/train.py --amp turns it on).
+# Official pre-training schedule: 400 epochs, AdamW (0.9, 0.95), weight decay 0.05 except
+# 1-D parameters and biases, lr 1e-3 for a global batch of 128 (GlobalBatchSampler keeps that
+# batch on any GPU count, so lr needs no scaling), 20 warm-up epochs from 0, half-cycle
+# cosine to 5e-4, updated every iteration. No AMP officially (--amp turns it on on a GPU).
+_base_ = ['./warmup_cosine_lr.py']
+
 max_epochs = 400
 warmup_epochs = 20
 lr = 1e-3
@@ -18,31 +20,11 @@ optim_wrapper = dict(
     paramwise_cfg=dict(norm_decay_mult=0.0, bias_decay_mult=0.0, flat_decay_mult=0.0),
 )
 
-# mmengine's LinearLR + CosineAnnealingLR, per iteration. The official warm-up is
-# lr * i / W from exactly 0; LinearLR needs start_factor > 0 and reaches the peak one
-# iteration early (i / (W - 1)): measured over the NTU-60 schedule the lr differs from the
-# official one by at most 1/W of the peak during warm-up (1.6e-4 at W = 20 x 313
-# iterations) and by < 1e-13 of the peak in the cosine phase.
 param_scheduler = [
-    dict(
-        type='LinearLR',
-        start_factor=1e-8,
-        begin=0,
-        end=warmup_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
-    dict(
-        type='CosineAnnealingLR',
-        eta_min_ratio=min_lr / lr,
-        begin=warmup_epochs,
-        end=max_epochs,
-        by_epoch=True,
-        convert_to_iter_based=True,
-    ),
+    dict(_base_.warmup_lr, end=warmup_epochs),
+    dict(_base_.cosine_lr, begin=warmup_epochs, eta_min_ratio=min_lr / lr),
 ]
 
-# Linear lr scaling reference. Disabled: tools/train.py keeps the global batch
-# at 128 instead. If you change `train_global_batch_size`, pass
-# --auto-scale-lr to scale lr from this base.
+# Linear lr scaling reference, off: the global batch is fixed. If you change
+# train_dataloader.batch_sampler.global_batch_size, pass --auto-scale-lr to scale lr.
 auto_scale_lr = dict(enable=False, base_batch_size=128)

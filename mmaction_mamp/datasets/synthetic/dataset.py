@@ -6,7 +6,7 @@ from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 
 from ..preflight_mixin import PreflightCheckMixin
-from ..seeded_samples import SeededSampleMixin
+from ..samplers import SeededSampleMixin
 from .generator import SPLIT_INDEX, generate_split, resolve_classes
 
 

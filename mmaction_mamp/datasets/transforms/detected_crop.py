@@ -46,7 +46,6 @@ class DetectedCropResize(ValidCropResize):
         clip_len: output frames.
         p_interval: (low, high) for training or (p,) for testing.
         min_crop_len: shortest training crop.
-        num_joints: expected joints (17 for COCO keypoints), None accepts any.
         min_valid_frames: fewest detected frames accepted (the temporal patch size).
     """
 
@@ -55,14 +54,13 @@ class DetectedCropResize(ValidCropResize):
         clip_len: int = 120,
         p_interval: Sequence[float] = (0.5, 1.0),
         min_crop_len: int = 64,
-        num_joints: Optional[int] = None,
         min_valid_frames: int = 4,
     ) -> None:
-        super().__init__(clip_len, p_interval, min_crop_len, num_joints, min_valid_frames)
+        super().__init__(clip_len, p_interval, min_crop_len, min_valid_frames)
 
     def transform(self, results: dict) -> dict:
         """Crop ``keypoint`` (and ``keypoint_score``) to the detected span and resize."""
-        keypoint = checked_keypoint(results, self.num_joints)
+        keypoint = checked_keypoint(results)
         score = None
         if 'keypoint_score' in results:
             score = checked_keypoint_score(results, keypoint)

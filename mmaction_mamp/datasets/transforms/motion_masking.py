@@ -1,10 +1,13 @@
-"""Motion-aware masking as a data-pipeline transform.
+"""Motion-aware token masking (MAMP paper, "motion-aware masking"): the one implementation.
 
-A thin wrapper: the masks come from :func:`~mmaction_mamp.models.utils.masking.
-motion_aware_mask`, the implementation the model-side sampler uses too. This
-transform only checks the clip, draws the uniform noise (from the sample's own
-generator ``results['rng']`` when the dataset gives one) and keeps the leading
-(clip, person) axes.
+MAMP's masks are made in the data pipeline only: :class:`MotionAwareMasking` calls
+:func:`motion_aware_mask` on each clip, and the pre-training model reads the packed
+``mask``. Random numbers enter only as the ``noise`` argument, uniform in [0, 1) with one
+value per token, drawn from the sample's own generator, so a mask is a pure function of
+the clip and that noise.
+
+Notation: B sequences (persons folded into the batch), T frames, V joints, C coordinates,
+u / p temporal / spatial patch sizes, L = T/u * V/p tokens.
 """
 
 from typing import Optional
@@ -14,9 +17,117 @@ import torch
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from ...models.utils.masking import motion_aware_mask, num_visible_tokens
+from ...utils.skeleton_tokens import patchify
 from .random_source import random_source
 from .skeleton_checks import sample_name
+
+
+def check_mask_ratio(mask_ratio: float) -> None:
+    """Refuse a ratio that masks nothing (the loss would be 0 / 0) or everything."""
+    if not 0.0 < mask_ratio < 1.0:
+        raise ValueError(
+            f'mask_ratio must be in (0, 1), got {mask_ratio}: with no masked token the loss '
+            'averages over nothing (NaN), with no visible token the encoder sees nothing'
+        )
+
+
+def num_visible_tokens(num_tokens: int, mask_ratio: float) -> int:
+    """Tokens left visible: ``int(L * (1 - mask_ratio))``, as the official code.
+
+    For L = 750 and 0.9 this is ``int(74.99999999999999) = 74``.
+
+    Raises:
+        ValueError: the ratio leaves no visible or no masked token of ``num_tokens``.
+    """
+    check_mask_ratio(mask_ratio)
+    num_visible = int(num_tokens * (1 - mask_ratio))
+    if not 0 < num_visible < num_tokens:
+        raise ValueError(
+            f'mask_ratio={mask_ratio} leaves {num_visible} of {num_tokens} tokens visible; '
+            'at least one token must stay visible and one be masked'
+        )
+    return num_visible
+
+
+def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> torch.Tensor:
+    """Mean absolute difference between temporally adjacent tokens.
+
+    Args:
+        x: (B, T, V, C) skeletons.
+
+    Returns:
+        (B, L) motion, time-major; the first temporal patch copies the second.
+    """
+    tokens = patchify(x, temporal_patch, spatial_patch)
+    motion = (tokens[:, 1:] - tokens[:, :-1]).abs().mean(dim=-1)  # (B, TP-1, VP)
+    motion = torch.cat([motion[:, :1], motion], dim=1)
+    return motion.flatten(1)
+
+
+def masking_probabilities(motion: torch.Tensor, tau: float) -> torch.Tensor:
+    """softmax_L(m / (max_L(m) * tau + 1e-10)); uniform when tau <= 0.
+
+    Args:
+        motion: (B, L) token motion.
+
+    Returns:
+        (B, L) probabilities.
+    """
+    if tau <= 0:
+        return torch.full_like(motion, 1.0 / motion.shape[1])
+    peak = motion.amax(dim=1, keepdim=True)
+    return torch.softmax(motion / (peak * tau + 1e-10), dim=1)
+
+
+def gumbel_topk_mask(probs: torch.Tensor, num_visible: int, noise: torch.Tensor) -> torch.Tensor:
+    """Mask tokens by sampling without replacement proportional to ``probs``.
+
+    score = log(p) - log(-log(U + 1e-10) + 1e-10); the ``num_visible`` lowest
+    scores stay visible (ties keep token order).
+
+    Args:
+        probs: (B, L) probabilities.
+        num_visible: tokens left visible per row.
+        noise: (B, L) uniform noise U in [0, 1); float64 noise (numpy's
+            draws) scores in float64, float32 noise in float32.
+
+    Returns:
+        (B, L) bool, True = masked.
+    """
+    if noise.shape != probs.shape:
+        raise ValueError(
+            f'noise of shape {tuple(noise.shape)} must match the tokens {tuple(probs.shape)}'
+        )
+    scores = probs.log() - (-(noise + 1e-10).log() + 1e-10).log()
+    visible = scores.argsort(dim=1, stable=True)[:, :num_visible]
+    mask = torch.ones(probs.shape, dtype=torch.bool, device=probs.device)
+    return mask.scatter_(1, visible, False)
+
+
+def motion_aware_mask(
+    x: torch.Tensor,
+    mask_ratio: float,
+    tau: float,
+    temporal_patch: int,
+    spatial_patch: int,
+    noise: torch.Tensor,
+) -> torch.Tensor:
+    """Sample MAMP masks: high-motion tokens are hidden more often.
+
+    Args:
+        x: (B, T, V, C) skeletons.
+        mask_ratio: fraction of tokens hidden, in (0, 1).
+        tau: temperature of the motion softmax; <= 0 gives uniform masking.
+        temporal_patch: frames per token u.
+        spatial_patch: joints per token p.
+        noise: (B, L) uniform noise in [0, 1), the only source of randomness.
+
+    Returns:
+        (B, L) bool, True = masked, ``int(L * (1 - mask_ratio))`` False per row.
+    """
+    motion = token_motion(x.float(), temporal_patch, spatial_patch)
+    probs = masking_probabilities(motion, tau)
+    return gumbel_topk_mask(probs, num_visible_tokens(motion.shape[1], mask_ratio), noise)
 
 
 @TRANSFORMS.register_module()
@@ -32,7 +143,7 @@ class MotionAwareMasking(BaseTransform):
     Added key: ``mask`` (..., L) bool, True = masked, L = T/u * V/p.
 
     Args:
-        mask_ratio: fraction of tokens masked (0.9).
+        mask_ratio: fraction of tokens masked, in (0, 1) (0.9).
         tau: temperature (0.80 NTU-60 / PKU-MMD, 0.75 NTU-120); <= 0 gives
             uniform random masking.
         temporal_patch_size: frames per token u.
@@ -49,13 +160,13 @@ class MotionAwareMasking(BaseTransform):
         spatial_patch_size: int = 1,
         motion_channels: Optional[int] = None,
     ) -> None:
-        num_visible_tokens(1, mask_ratio)  # validates the ratio
+        check_mask_ratio(mask_ratio)
+        if motion_channels is not None and motion_channels < 1:
+            raise ValueError(f'motion_channels must be >= 1 or None, got {motion_channels}')
         self.mask_ratio = mask_ratio
         self.tau = tau
         self.temporal_patch_size = temporal_patch_size
         self.spatial_patch_size = spatial_patch_size
-        if motion_channels is not None and motion_channels < 1:
-            raise ValueError(f'motion_channels must be >= 1 or None, got {motion_channels}')
         self.motion_channels = motion_channels
 
     def transform(self, results: dict) -> dict:

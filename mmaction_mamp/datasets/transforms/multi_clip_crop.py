@@ -32,7 +32,6 @@ class MultiClipCropResize(BaseTransform):
         clip_len: Frames per clip (120 in every MAMP recipe).
         num_clips: Number of crops.
         crop_ratio: Fraction of the valid frames each crop keeps, in (0, 1].
-        num_joints: Expected joints, checked with a clear error (None: any).
     """
 
     def __init__(
@@ -40,7 +39,6 @@ class MultiClipCropResize(BaseTransform):
         clip_len: int = 120,
         num_clips: int = 5,
         crop_ratio: float = 0.8,
-        num_joints: int = 25,
     ) -> None:
         if num_clips < 1:
             raise ValueError(f'num_clips must be >= 1, got {num_clips}')
@@ -49,7 +47,6 @@ class MultiClipCropResize(BaseTransform):
         self.clip_len = clip_len
         self.num_clips = num_clips
         self.crop_ratio = crop_ratio
-        self.num_joints = num_joints
 
     def crop_bounds(self, valid: int) -> List[Tuple[int, int]]:
         """[start, end) of every crop within the first ``valid`` frames."""
@@ -62,7 +59,7 @@ class MultiClipCropResize(BaseTransform):
         return [(start, start + length) for start in starts]
 
     def transform(self, results: dict) -> dict:
-        keypoint = checked_keypoint(results, self.num_joints)
+        keypoint = checked_keypoint(results)
         valid = count_valid_frames(keypoint)
         if valid < 1:
             raise ValueError(f'sample {sample_name(results)}: no valid (non-zero) frame')
@@ -79,5 +76,5 @@ class MultiClipCropResize(BaseTransform):
     def __repr__(self) -> str:
         return (
             f'{self.__class__.__name__}(clip_len={self.clip_len}, num_clips={self.num_clips}, '
-            f'crop_ratio={self.crop_ratio}, num_joints={self.num_joints})'
+            f'crop_ratio={self.crop_ratio})'
         )

@@ -1,7 +1,5 @@
 """Input validation shared by the skeleton transforms."""
 
-from typing import Optional
-
 import numpy as np
 
 
@@ -10,12 +8,11 @@ def sample_name(results: dict) -> str:
     return str(results.get('frame_dir', '<unknown sample>'))
 
 
-def checked_keypoint(results: dict, num_joints: Optional[int] = None) -> np.ndarray:
+def checked_keypoint(results: dict) -> np.ndarray:
     """Return ``results['keypoint']`` after checking it is a finite (M, T, V, C) array.
 
     Args:
         results: pipeline results holding ``keypoint``.
-        num_joints: expected V, or None to accept any.
 
     Raises:
         ValueError: naming the sample and the problem.
@@ -27,11 +24,6 @@ def checked_keypoint(results: dict, num_joints: Optional[int] = None) -> np.ndar
     if keypoint.ndim != 4:
         raise ValueError(
             f'sample {name}: keypoint must have shape (M, T, V, C), got {keypoint.shape}'
-        )
-    if num_joints is not None and keypoint.shape[2] != num_joints:
-        raise ValueError(
-            f'sample {name}: expected {num_joints} joints, keypoint has {keypoint.shape[2]} '
-            f'(shape {keypoint.shape})'
         )
     if not np.issubdtype(keypoint.dtype, np.floating):
         keypoint = keypoint.astype(np.float32)

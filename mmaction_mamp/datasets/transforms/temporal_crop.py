@@ -58,7 +58,6 @@ class ValidCropResize(BaseTransform):
         clip_len: output frames (120 in every MAMP recipe).
         p_interval: (low, high) for training or (p,) for testing.
         min_crop_len: shortest training crop (64).
-        num_joints: expected joints, checked with a clear error (None: any).
         min_valid_frames: fewest valid frames accepted (the temporal patch size).
     """
 
@@ -67,7 +66,6 @@ class ValidCropResize(BaseTransform):
         clip_len: int = 120,
         p_interval: Sequence[float] = (0.5, 1.0),
         min_crop_len: int = 64,
-        num_joints: int = 25,
         min_valid_frames: int = 4,
     ) -> None:
         if len(p_interval) not in (1, 2):
@@ -75,7 +73,6 @@ class ValidCropResize(BaseTransform):
         self.clip_len = clip_len
         self.p_interval = tuple(p_interval)
         self.min_crop_len = min_crop_len
-        self.num_joints = num_joints
         self.min_valid_frames = min_valid_frames
 
     def crop_bounds(self, valid: int, rng: RandomSource = np.random) -> Tuple[int, int]:
@@ -99,7 +96,7 @@ class ValidCropResize(BaseTransform):
         return start, start + length
 
     def transform(self, results: dict) -> dict:
-        keypoint = checked_keypoint(results, self.num_joints)
+        keypoint = checked_keypoint(results)
         valid = count_valid_frames(keypoint)
         if valid < self.min_valid_frames:
             raise ValueError(
@@ -116,5 +113,5 @@ class ValidCropResize(BaseTransform):
     def __repr__(self) -> str:
         return (
             f'{self.__class__.__name__}(clip_len={self.clip_len}, p_interval={self.p_interval}, '
-            f'min_crop_len={self.min_crop_len}, num_joints={self.num_joints})'
+            f'min_crop_len={self.min_crop_len})'
         )

@@ -1,14 +1,17 @@
-"""Runner hooks."""
+"""Runner hooks: the run guarantees (default hooks) and the k-NN monitor."""
 
+from .data_check_hook import SkeletonDataCheckHook
+from .divergence_guard_hook import DivergenceGuardHook
 from .knn_monitor_hook import KNNMonitorHook
-from .known_deprecations_hook import SilenceKnownDeprecationsHook
-from .plugin_hooks import PLUGIN_HOOKS, add_plugin_hooks
-from .portable_checkpoint_hook import PortableCheckpointHook
+from .preemption_hook import PreemptionHook
+from .safe_checkpoint_hook import SafeCheckpointHook
+from .work_dir_lock_hook import WorkDirLockHook
 
 __all__ = [
+    'DivergenceGuardHook',
     'KNNMonitorHook',
-    'PLUGIN_HOOKS',
-    'PortableCheckpointHook',
-    'SilenceKnownDeprecationsHook',
-    'add_plugin_hooks',
+    'PreemptionHook',
+    'SafeCheckpointHook',
+    'SkeletonDataCheckHook',
+    'WorkDirLockHook',
 ]

@@ -1,36 +1,20 @@
 """k-NN accuracy of the encoder during self-supervised pre-training."""
 
 import copy
-import random
 import time
-from contextlib import contextmanager
-from typing import Dict, Iterator, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
-import numpy as np
 import torch
 from mmaction.registry import HOOKS, MODELS
 from mmengine.dist import all_gather, get_world_size
 from mmengine.hooks import Hook
-from mmengine.model import is_model_wrapper
 from torch import nn
 from torch.utils.data import DataLoader
 
 from ...evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
-
-
-@contextmanager
-def preserved_random_state() -> Iterator[None]:
-    """Run a block without advancing the Python, numpy or torch random streams.
-
-    Building and iterating evaluation dataloaders draws seeds; restoring the state keeps
-    a run's training losses identical with or without the monitor.
-    """
-    python_state, numpy_state = random.getstate(), np.random.get_state()
-    cuda = torch.cuda.is_available() and torch.cuda.is_initialized()
-    with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):
-        yield
-    random.setstate(python_state)
-    np.random.set_state(numpy_state)
+from ...utils.random_state import preserved_random_state
+from ..checkpoints import unwrap
+from ..data_checks import check_dataloader
 
 
 def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
@@ -121,10 +105,18 @@ class KNNMonitorHook(Hook):
             )
         return cfg
 
+    def before_train(self, runner) -> None:
+        """Build both dataloaders and check their clips and labels before iteration 1."""
+        with preserved_random_state():
+            for split, cfg in self.dataloader_cfgs.items():
+                loader = runner.build_dataloader(cfg, seed=runner.seed)
+                check_dataloader(runner.model, loader, f'KNNMonitorHook {split}_dataloader', True)
+                self._loaders[split] = loader
+
     def after_train_epoch(self, runner) -> None:
         """Evaluate every ``interval`` epochs and after the last epoch."""
         if self.every_n_epochs(runner, self.interval) or self.is_last_train_epoch(runner):
-            encoder = self._model(runner).backbone
+            encoder = unwrap(runner.model).backbone
             self.last_metrics = self.evaluate(runner, encoder, f'epoch {runner.epoch + 1}')
             self._publish(runner, self.last_metrics, prefix='knn')
 
@@ -141,7 +133,7 @@ class KNNMonitorHook(Hook):
             backbone_cfg['init_cfg'] = None
             random_encoder = MODELS.build(backbone_cfg)
             random_encoder.init_weights()
-        model = self._model(runner)
+        model = unwrap(runner.model)
         if not self.last_metrics:  # no epoch ran in this process (e.g. resumed at the end)
             self.last_metrics = self.evaluate(runner, model.backbone, 'pre-trained')
         device = next(model.parameters()).device
@@ -192,23 +184,11 @@ class KNNMonitorHook(Hook):
             runner.message_hub.update_scalar(tag, value)
         runner.visualizer.add_scalars(tagged, step=runner.iter)
 
-    @staticmethod
-    def _model(runner) -> nn.Module:
-        return runner.model.module if is_model_wrapper(runner.model) else runner.model
-
-    def _loader(self, runner, split: str) -> DataLoader:
-        if split not in self._loaders:
-            loader = runner.build_dataloader(self.dataloader_cfgs[split], seed=runner.seed)
-            if len(loader.dataset) == 0:
-                raise ValueError(f'KNNMonitorHook: the {split}_dataloader dataset is empty')
-            self._loaders[split] = loader
-        return self._loaders[split]
-
     @torch.no_grad()
     def _embed(self, runner, encoder: nn.Module, split: str) -> Tuple[torch.Tensor, torch.Tensor]:
         """Pooled features (N, D) and labels (N,) of one split, gathered over all ranks."""
-        loader = self._loader(runner, split)
-        preprocessor = self._model(runner).data_preprocessor
+        loader = self._loaders[split]
+        preprocessor = unwrap(runner.model).data_preprocessor
         was_training = encoder.training
         encoder.eval()
         features, labels = [], []

@@ -8,7 +8,8 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
-from ..utils.skeleton_tokens import check_patchable
+from ...utils.errors import CheckpointError
+from ...utils.skeleton_tokens import check_patchable
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 
@@ -63,9 +64,9 @@ def fit_checkpoint_to_encoder(
         if prefix + name in state_dict and state_dict[prefix + name].shape != tensor.shape
     ]
     if mismatched:
-        raise ValueError(
-            'pre-trained weights do not fit this MAMPTransformer; shape mismatches:\n  '
-            + '\n  '.join(mismatched)
+        raise CheckpointError(
+            'pre-trained weights do not fit this MAMPTransformer; shape mismatches: '
+            + '; '.join(mismatched)
         )
 
 
@@ -120,7 +121,10 @@ class MAMPTransformer(BaseModule):
                 f'num_frames={num_frames} / num_joints={num_joints} are not multiples of the '
                 f'patch size ({temporal_patch_size}, {spatial_patch_size})'
             )
+        self.in_channels = in_channels
         self.embed_dims = embed_dims
+        self.num_frames = num_frames
+        self.num_joints = num_joints
         self.temporal_patch_size = temporal_patch_size
         self.spatial_patch_size = spatial_patch_size
         self.num_temporal_patches = num_frames // temporal_patch_size

@@ -7,7 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
-from ..utils.skeleton_tokens import frame_motion, normalize_per_token, patchify
+from ...utils.skeleton_tokens import frame_motion, normalize_per_token, patchify
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 

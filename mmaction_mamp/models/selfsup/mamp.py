@@ -7,33 +7,21 @@ from mmaction.registry import MODELS
 from mmaction.utils import SampleList
 from mmengine.model import BaseModel
 
-from ...datasets.seeded_samples import batch_generator
-from ..utils.masking import motion_aware_mask
-
 
 @MODELS.register_module()
 class MAMP(BaseModel):
     """Masked Motion Predictor: encoder on visible tokens, decoder predicts motion.
 
-    Masks come from exactly one place: either each data sample's ``mask``
-    field (set by the ``MotionAwareMasking`` transform through
-    ``PackActionInputs(algorithm_keys=('mask',))``, the configs' choice), or
-    the model samples them itself when it is given ``mask_ratio`` and ``tau``.
-    Both samplers call the same ``motion_aware_mask``; configuring both (or
-    neither) is an error, so the two can never silently disagree. The model's
-    own sampler draws from a generator seeded by the samples' ``sample_seed``
-    metainfo when they carry one (``SeededSampler``), so its masks too depend
-    only on (seed, epoch, sample index).
+    The masks come from the data pipeline: the ``MotionAwareMasking`` transform puts a
+    ``mask`` into every sample and ``PackActionInputs(algorithm_keys=('mask',))`` makes it
+    a field of each data sample. The decoder head gets the token geometry (width, clip
+    length, joints, patch sizes, coordinates) from the encoder, so it is stated once, on
+    the backbone.
 
     Args:
         backbone: config of the encoder (``MAMPTransformer``).
-        head: config of the decoder / loss (``MAMPMotionHead``).
-        mask_ratio: fraction of tokens masked when the model samples masks;
-            None (default) when the pipeline provides them.
-        tau: motion-aware temperature when the model samples masks
-            (<= 0: uniform random masking); None with ``mask_ratio``.
-        motion_channels: leading input channels the model's masks measure motion on
-            (2 for (x, y, score) input); None: all.
+        head: config of the decoder / loss (``MAMPMotionHead``); the geometry keys may be
+            left out (a value that differs from the encoder's is an error).
         skip_absent_persons: opt-in speed-up: leave all-zero persons (the
             padded second actor of one-person clips) out of encoder, decoder
             and loss. Not faithful: the official loss averages over their
@@ -46,9 +34,6 @@ class MAMP(BaseModel):
         self,
         backbone: dict,
         head: dict,
-        mask_ratio: Optional[float] = None,
-        tau: Optional[float] = None,
-        motion_channels: Optional[int] = None,
         skip_absent_persons: bool = False,
         data_preprocessor: Optional[dict] = None,
         init_cfg: Optional[dict] = None,
@@ -57,82 +42,54 @@ class MAMP(BaseModel):
         data_preprocessor = MODELS.build(data_preprocessor or dict(type='ActionDataPreprocessor'))
         super().__init__(data_preprocessor=data_preprocessor, init_cfg=init_cfg)
         self.backbone = MODELS.build(backbone)
-        self.head = MODELS.build(head)
-        if (mask_ratio is None) != (tau is None):
-            raise ValueError('give the model both mask_ratio and tau, or neither')
-        self.mask_ratio = mask_ratio
-        self.tau = tau
-        self.motion_channels = motion_channels
+        self.head = MODELS.build(self._head_with_encoder_geometry(head))
         self.skip_absent_persons = skip_absent_persons
 
-    @property
-    def samples_masks(self) -> bool:
-        """Whether the model samples masks itself (``mask_ratio`` and ``tau`` given)."""
-        return self.mask_ratio is not None
-
-    @staticmethod
-    def mask_generator(
-        data_samples: Optional[SampleList], device: torch.device
-    ) -> Optional[torch.Generator]:
-        """Generator seeded by the batch's ``sample_seed`` values, or None (global state).
-
-        ``SeededSampler`` datasets put a ``sample_seed`` derived from (seed, epoch,
-        index) into every data sample, so the model's masks are reproducible too.
-        """
-        seeds = [s.metainfo.get('sample_seed') for s in data_samples or []]
-        if not seeds or None in seeds:
-            return None
-        return batch_generator(seeds, device)
-
-    def sample_masks(
-        self, x: torch.Tensor, data_samples: Optional[SampleList] = None
-    ) -> torch.Tensor:
-        """Model-side motion-aware masks, (B', T, V, C) -> (B', L) bool."""
-        num_tokens = self.backbone.num_tokens
-        generator = self.mask_generator(data_samples, x.device)
-        noise = torch.rand(x.shape[0], num_tokens, device=x.device, generator=generator)
-        return motion_aware_mask(
-            x[..., : self.motion_channels],
-            self.mask_ratio,
-            self.tau,
-            self.backbone.temporal_patch_size,
-            self.backbone.spatial_patch_size,
-            noise,
+    def _head_with_encoder_geometry(self, head: dict) -> dict:
+        """``head`` with the encoder's token geometry filled in (or checked where given)."""
+        encoder = self.backbone
+        geometry = dict(
+            embed_dims=encoder.embed_dims,
+            num_frames=encoder.num_frames,
+            num_joints=encoder.num_joints,
+            temporal_patch_size=encoder.temporal_patch_size,
+            spatial_patch_size=encoder.spatial_patch_size,
+            in_channels=encoder.in_channels,
         )
+        head = dict(head)
+        for key, value in geometry.items():
+            if head.setdefault(key, value) != value:
+                raise ValueError(
+                    f"model.head.{key}={head[key]} differs from the encoder's {value}; "
+                    f'leave {key} out of the head config (it follows model.backbone)'
+                )
+        return head
 
-    def masks_for(self, x: torch.Tensor, data_samples: Optional[SampleList]) -> torch.Tensor:
-        """The pipeline's masks, or the model's own when it samples them.
+    def masks_of(self, data_samples: Optional[SampleList], num_sequences: int) -> torch.Tensor:
+        """The pipeline's masks of a batch, one row per sequence.
 
         Args:
-            x: (B', T, V, C) skeletons, B' = batch * clips * persons.
+            data_samples: the batch's data samples, each with a ``mask`` (clips, M, L).
+            num_sequences: B' = batch * clips * persons.
 
         Returns:
             (B', L) bool, True = masked.
 
         Raises:
-            ValueError: masks from both or neither source, or masks that do
-                not cover the batch.
+            ValueError: a sample has no mask, or the masks do not cover the batch.
         """
-        given = [s.mask for s in data_samples or [] if 'mask' in s]
-        if self.samples_masks:
-            if given:
-                raise ValueError(
-                    'the data samples carry masks and the model samples its own '
-                    f'(mask_ratio={self.mask_ratio}, tau={self.tau}); mask in one place: '
-                    'drop MotionAwareMasking from the pipeline or mask_ratio/tau from the model'
-                )
-            return self.sample_masks(x, data_samples)
-        if not given or len(given) != len(data_samples):
+        masks = [sample.mask for sample in data_samples or [] if 'mask' in sample]
+        if not masks or len(masks) != len(data_samples):
             raise ValueError(
-                f'{len(given)} of {len(data_samples or [])} data samples carry a mask; add '
+                f'{len(masks)} of {len(data_samples or [])} data samples carry a mask; add '
                 "MotionAwareMasking and PackActionInputs(algorithm_keys=('mask',)) to the "
-                'pipeline, or give the model mask_ratio and tau to sample masks itself'
+                'pre-training pipeline'
             )
-        masks = torch.stack([torch.as_tensor(m) for m in given]).to(x.device, torch.bool)
+        masks = torch.stack([torch.as_tensor(mask) for mask in masks]).to(torch.bool)
         masks = masks.reshape(-1, masks.shape[-1])
-        if masks.shape[0] != x.shape[0]:
+        if masks.shape[0] != num_sequences:
             raise ValueError(
-                f'pipeline masks cover {masks.shape[0]} sequences, the batch holds {x.shape[0]}'
+                f'pipeline masks cover {masks.shape[0]} sequences, the batch holds {num_sequences}'
             )
         return masks
 
@@ -146,7 +103,7 @@ class MAMP(BaseModel):
             ``dict(loss=...)``.
         """
         x = inputs.reshape(-1, *inputs.shape[-3:])
-        mask = self.masks_for(x, data_samples)
+        mask = self.masks_of(data_samples, x.shape[0]).to(x.device)
         if self.skip_absent_persons:
             present = x.flatten(1).ne(0).any(dim=1)
             if not bool(present.any()):

@@ -1,7 +1,0 @@
-# NTU RGB+D 60 cross-subject: downstream data (PoseDataset pickle, see docs/data_preparation.md).
-_base_ = ['./skeleton_classification.py']
-
-ann_file = 'data/skeleton/ntu60_3d.pkl'
-train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
-val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
-test_dataloader = val_dataloader

@@ -1,0 +1,25 @@
+# Linear probe of MAMP on NTU RGB+D 60 cross-view.
+# Expected top-1: 89.1 (paper), 89.0 (released checkpoint).
+# Pre-trained encoder: by default the last checkpoint of
+# configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xview-keypoint-3d.py; any other one (e.g. a converted
+# official checkpoint) with --cfg-options model.backbone.init_cfg.checkpoint=PATH
+# Global batch 512 (4 GPUs x 128 officially) on any GPU count, SGD lr 0.1.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/models/mamp_linear.py',
+    '../../_base_/datasets/skeleton_classification.py',
+    '../../_base_/schedules/linear_probe_sgd_100e.py',
+]
+
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            checkpoint='work_dirs/mamp_vit_4xb32-400e_ntu60-xview-keypoint-3d/epoch_400.pth'
+        )
+    ),
+    cls_head=dict(num_classes=60),
+)
+ann_file = 'data/skeleton/ntu60_3d.pkl'
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xview_train'))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xview_val'))
+test_dataloader = val_dataloader

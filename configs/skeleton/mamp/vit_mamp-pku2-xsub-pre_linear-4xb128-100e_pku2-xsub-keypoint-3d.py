@@ -1,0 +1,24 @@
+# Linear probe of MAMP on PKU-MMD phase II cross-subject.
+# Pre-trained encoder: by default the last checkpoint of
+# configs/skeleton/mamp/mamp_vit_4xb32-400e_pku2-xsub-keypoint-3d.py; any other one (e.g. a converted
+# official checkpoint) with --cfg-options model.backbone.init_cfg.checkpoint=PATH
+# Global batch 512 (4 GPUs x 128 officially) on any GPU count, SGD lr 0.1.
+_base_ = [
+    '../../_base_/default_runtime.py',
+    '../../_base_/models/mamp_linear.py',
+    '../../_base_/datasets/skeleton_classification.py',
+    '../../_base_/schedules/linear_probe_sgd_100e.py',
+]
+
+model = dict(
+    backbone=dict(
+        init_cfg=dict(
+            checkpoint='work_dirs/mamp_vit_4xb32-400e_pku2-xsub-keypoint-3d/epoch_400.pth'
+        )
+    ),
+    cls_head=dict(num_classes=51),
+)
+ann_file = 'data/skeleton/pku2_3d.pkl'
+train_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_train'))
+val_dataloader = dict(dataset=dict(ann_file=ann_file, split='xsub_val'))
+test_dataloader = val_dataloader

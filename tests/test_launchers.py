@@ -1,0 +1,303 @@
+"""Runs started the way users start them: mmaction2's packaged launchers, ``mim``, ours.
+
+Every guarantee must hold whatever starts the run, so these tests launch
+``mmaction/.mim/tools/train.py`` and ``dist_train.sh`` (what ``mim train`` runs) on this
+repository's configs and on a user config, and compare with our ``tools/train.py``. The
+runs are tiny (``tests/configs/mamp_tiny_pretrain.py``: 3 epochs x 5 iterations).
+"""
+
+import os
+import pickle
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+import torch
+from mmaction.registry import MODELS
+from mmengine.config import Config
+from mmengine.registry import DefaultScope
+
+from launch import MMACTION_TOOLS, REPO, TINY, environment, logged_losses, run, train_command
+from test_checkpoints import load_without_plugin
+
+pytestmark = pytest.mark.slow
+DEMO_SMALL = [
+    'train_cfg.max_epochs=2',
+    'param_scheduler.0.end=1',
+    'param_scheduler.1.begin=1',
+    'param_scheduler.1.end=2',
+    'train_dataloader.dataset.num_per_class=4',
+    'train_dataloader.num_workers=0',
+    'train_dataloader.persistent_workers=False',
+    'custom_hooks.0.train_dataloader.dataset.num_per_class=2',
+    'custom_hooks.0.val_dataloader.dataset.num_per_class=2',
+    'log_processor.window_size=1',
+    'default_hooks.logger.interval=1',
+]
+
+
+@pytest.fixture(scope='module')
+def reference(tmp_path_factory) -> dict:
+    """The tiny run, uninterrupted, through mmaction2's launcher: iteration -> loss."""
+    work_dir = tmp_path_factory.mktemp('reference')
+    run(train_command('mmaction2', TINY, work_dir))
+    losses = logged_losses(work_dir)
+    assert len(losses) == 15
+    return dict(work_dir=work_dir, losses=losses)
+
+
+def test_mmaction2_launcher_and_ours_give_the_same_demo_run(tmp_path):
+    theirs = run(train_command('mmaction2', 'configs/demo/mamp_pretrain_demo.py', tmp_path / 'a',
+                               *DEMO_SMALL))  # fmt: skip
+    run(train_command('ours', 'configs/demo/mamp_pretrain_demo.py', tmp_path / 'b', *DEMO_SMALL))
+    losses = logged_losses(tmp_path / 'a')
+    assert len(losses) == 4 and losses == logged_losses(tmp_path / 'b')
+    assert 'k-NN accuracy (k=20, T=0.07) of 20 val clips' in theirs.stdout
+    loaded = load_without_plugin(tmp_path / 'a' / 'epoch_2.pth')  # where mmaction_mamp is absent
+    assert loaded['loss'][-1] == losses[4] and loaded['loaded_modules'] == []
+
+
+def test_mim_train_runs_the_same_run(tmp_path, reference):
+    pytest.importorskip('mim', reason='openmim is not installed (.ci/run installs it)')
+    mim = shutil.which('mim') or pytest.skip('no mim command')
+    run([mim, 'train', 'mmaction', str(TINY), '--work-dir', str(tmp_path)])
+    assert logged_losses(tmp_path) == reference['losses']
+
+
+def start(command, **env) -> subprocess.Popen:
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=environment(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
+
+
+def wait_for_line(proc: subprocess.Popen, fragment: str, timeout: float = 240) -> str:
+    """Read the process's output until a line holds ``fragment``; return all read."""
+    seen, deadline = [], time.time() + timeout
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line and proc.poll() is not None:
+            break
+        seen.append(line)
+        if fragment in line:
+            return ''.join(seen)
+    raise AssertionError(f'{fragment!r} never logged:\n' + ''.join(seen)[-3000:])
+
+
+def test_killed_run_with_a_truncated_checkpoint_resumes_exactly(tmp_path, reference):
+    workers = ['train_dataloader.num_workers=2', 'train_dataloader.persistent_workers=True']
+    proc = start(train_command('mmaction2', TINY, tmp_path, *workers))
+    wait_for_line(proc, 'Epoch(train) [3][2/5]')
+    children = subprocess.run(['pgrep', '-P', str(proc.pid)], capture_output=True, text=True)
+    workers_alive = [int(pid) for pid in children.stdout.split()]
+    assert len(workers_alive) == 2
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    deadline = time.time() + 15  # data workers never outlive a killed main process
+    while workers_alive and time.time() < deadline:
+        workers_alive = [pid for pid in workers_alive if Path(f'/proc/{pid}').exists()]
+        time.sleep(0.2)
+    assert workers_alive == []
+    newest = tmp_path / 'epoch_2.pth'
+    newest.write_bytes(newest.read_bytes()[:1000])  # as if killed while writing it
+    resumed = run(train_command('mmaction2', TINY, tmp_path) + ['--resume'])
+    assert f'Resume: skipped checkpoint {newest} is truncated or corrupt' in resumed.stdout
+    assert logged_losses(tmp_path) == reference['losses']  # iterations 6-15 run twice
+
+
+def test_sigterm_saves_a_checkpoint_and_the_resumed_run_is_exact(tmp_path, reference):
+    proc = start(train_command('mmaction2', TINY, tmp_path, 'train_dataloader.num_workers=1'))
+    wait_for_line(proc, 'Epoch(train) [2][2/5]')
+    proc.send_signal(signal.SIGTERM)
+    output = proc.communicate(timeout=120)[0]
+    assert proc.returncode == 143, output[-3000:]
+    saved = sorted(p.name for p in tmp_path.glob('preempted_iter_*.pth'))
+    assert len(saved) == 1 and 'Stopped by SIGTERM after iteration' in output
+    assert (tmp_path / 'last_checkpoint').read_text() == str(tmp_path / saved[0])
+    resumed = run(train_command('mmaction2', TINY, tmp_path) + ['--resume'])
+    assert 'Resuming mid-epoch: skipping the' in resumed.stdout
+    assert logged_losses(tmp_path) == reference['losses']
+    assert not list(tmp_path.glob('preempted_iter_*.pth'))  # superseded by epoch_3.pth
+
+
+def test_a_user_config_with_its_own_custom_hooks_resumes(tmp_path, reference):
+    user = tmp_path / 'my_config.py'
+    user.write_text(f"_base_ = ['{TINY}']\ncustom_hooks = [dict(type='EMAHook')]\n")
+    run(train_command('mmaction2', user, tmp_path / 'w', 'train_cfg.max_epochs=2'))
+    resumed = run(train_command('mmaction2', user, tmp_path / 'w') + ['--resume'])
+    assert 'resumed epoch: 2, iter: 10' in resumed.stdout
+    assert logged_losses(tmp_path / 'w') == reference['losses']  # EMA leaves training alone
+
+
+@pytest.mark.parametrize('processes', [2, 4])
+def test_dist_train_keeps_the_global_batch_and_lr(tmp_path, reference, processes):
+    proc = run(
+        ['bash', str(MMACTION_TOOLS / 'dist_train.sh'), str(TINY), str(processes),
+         '--work-dir', str(tmp_path)],
+        PORT=str(29500 + 10 * processes), timeout=400,
+    )  # fmt: skip
+    per_process = 8 // processes
+    assert f'global batch 8 = {processes} process(es) x {per_process}, 5 iterations' in proc.stdout
+    assert f'global batch 8 ({processes} process(es) x {per_process}), lr 0.001' in proc.stdout
+    assert len(logged_losses(tmp_path)) == 15  # same iterations per epoch as one process
+
+
+def test_our_dist_train_runs_on_cpu(tmp_path):
+    proc = run(['bash', 'tools/dist_train.sh', str(TINY), '2', '--work-dir', str(tmp_path)],
+               PORT='29560', timeout=400)  # fmt: skip
+    assert 'global batch 8 (2 process(es) x 4), lr 0.001' in proc.stdout
+    assert (tmp_path / 'epoch_3.pth').is_file() and not (tmp_path / 'train.lock').exists()
+
+
+def test_a_second_run_into_a_live_work_dir_is_refused(tmp_path):
+    first = start(train_command('mmaction2', TINY, tmp_path, 'train_cfg.max_epochs=1000'))
+    try:
+        wait_for_line(first, '[1][1/5]')
+        dumped = (tmp_path / TINY.name).read_bytes()
+        second = run(train_command('mmaction2', TINY, tmp_path, 'model.backbone.depth=2'),
+                     expect_rc=2)  # fmt: skip
+        assert second.stderr.splitlines()[-1].startswith(f'error: work dir {tmp_path} is in use')
+        assert f'(pid {first.pid} on host' in second.stderr
+        assert (tmp_path / TINY.name).read_bytes() == dumped  # nothing of the first rewritten
+        assert first.poll() is None
+    finally:
+        os.killpg(first.pid, signal.SIGKILL)
+        first.wait()
+
+
+def test_a_config_without_its_data_stops_in_one_line(tmp_path):
+    proc = run(train_command('mmaction2', 'configs/mamp_pretrain_ntu60.py', tmp_path / 'w'),
+               expect_rc=2)  # fmt: skip
+    assert proc.stderr == (
+        'error: annotation file(s) not found: data/skeleton/ntu60_3d.pkl; '
+        'see docs/data_preparation.md\n'
+    )
+    assert not (tmp_path / 'w').exists()
+
+
+def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(tmp_path):
+    linear = (
+        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
+    )
+    test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
+                '--work-dir', str(tmp_path / 'test')], expect_rc=2)  # fmt: skip
+    assert test.stderr.startswith('error: annotation file(s) not found: data/skeleton/ntu60_3d')
+    ann_file = f'test_dataloader.dataset.ann_file={REPO}/configs/_base_/default_runtime.py'
+    test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
+                '--cfg-options', ann_file], expect_rc=2)  # fmt: skip
+    assert test.stderr == 'error: checkpoint nowhere.pth not found\n'
+    no_pretraining = 'model.backbone.init_cfg.checkpoint=x.pth'
+    demo_linear = run(train_command('mmaction2', 'configs/demo/mamp_linear_demo.py',
+                                    tmp_path / 'linear', no_pretraining), expect_rc=2)  # fmt: skip
+    assert demo_linear.stderr.splitlines()[-1] == (
+        'error: model.backbone.init_cfg.checkpoint: checkpoint x.pth not found; pre-train first '
+        '(docs/model_zoo.md) or pass --cfg-options model.backbone.init_cfg.checkpoint=PATH'
+    )
+
+
+def test_dist_test_over_two_processes_matches_one_process(tmp_path):
+    linear = 'configs/demo/mamp_linear_demo.py'
+    small = [
+        'model.backbone.init_cfg=None',
+        'test_dataloader.dataset.num_per_class=2',
+        'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False',
+    ]
+    cfg = Config.fromfile(str(REPO / linear))
+    cfg.model.backbone.init_cfg = None
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        classifier = MODELS.build(cfg.model)  # a random frozen encoder and head: 20 test clips
+    checkpoint = str(tmp_path / 'classifier.pth')
+    torch.save(dict(state_dict=classifier.state_dict()), checkpoint)
+    one = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, checkpoint, '--work-dir',
+               str(tmp_path / 'one'), '--cfg-options', *small])  # fmt: skip
+    two = run(['bash', 'tools/dist_test.sh', linear, checkpoint, '2', '--work-dir',
+               str(tmp_path / 'two'), '--cfg-options', *small], PORT='29580')  # fmt: skip
+
+    def accuracy(proc: subprocess.CompletedProcess) -> str:
+        (line,) = [x for x in (proc.stdout + proc.stderr).splitlines() if 'Epoch(test)' in x]
+        return line.split('acc/top1:')[1].split('data_time')[0].strip()
+
+    assert accuracy(two) == accuracy(one)  # both ranks' predictions gathered
+    assert 'Distributed training: True' in two.stdout + two.stderr
+
+
+def test_divergence_stops_a_real_run_without_a_diverged_checkpoint(tmp_path):
+    proc = run(
+        train_command('mmaction2', TINY, tmp_path, 'optim_wrapper.optimizer.lr=1e6',
+                      'default_hooks.checkpoint.max_keep_ckpts=1'),
+        expect_rc=3,
+    )  # fmt: skip
+    line = proc.stderr.splitlines()[-1]
+    assert line.startswith('error: training diverged: loss nan at iteration ')
+    assert 'last finite loss' in line and 'Lower the learning rate' in line
+    for path in tmp_path.glob('*.pth'):
+        weights = torch.load(path, weights_only=True)['state_dict'].values()
+        assert all(torch.isfinite(w).all() for w in weights)
+
+
+def test_pickled_code_in_a_resumed_checkpoint_never_runs(tmp_path):
+    marker = tmp_path / 'payload_ran'
+    evil = tmp_path / 'epoch_1.pth'
+    code = (
+        f'import pathlib, torch; p = pathlib.Path({str(marker)!r}); '
+        f'torch.save(dict(meta=dict(epoch=1, iter=5), p=p), {str(evil)!r})'
+    )
+    subprocess.run([sys.executable, '-c', code], check=True)  # pathlib.Path runs on load
+    proc = run(train_command('mmaction2', TINY, tmp_path / 'w') + ['--resume', str(evil)],
+               expect_rc=2, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # fmt: skip
+    assert proc.stderr.splitlines()[-1].startswith(f'error: checkpoint {evil} is refused')
+    assert not marker.exists()
+
+
+def test_a_stuck_peer_is_reported_within_the_timeout(tmp_path):
+    proc = start(
+        ['bash', str(MMACTION_TOOLS / 'dist_train.sh'), str(TINY), '2', '--work-dir',
+         str(tmp_path), '--cfg-options', 'train_cfg.max_epochs=1000',
+         'env_cfg.dist_cfg.timeout=10'],
+        PORT='29570',
+    )  # fmt: skip
+    try:
+        wait_for_line(proc, '[2][1/5]')
+        pattern = f'local-rank=1 .*--work-dir {tmp_path}'
+        rank_1 = subprocess.run(['pgrep', '-f', '--', pattern], capture_output=True,
+                                text=True).stdout.split()  # fmt: skip
+        assert len(rank_1) == 1
+        os.kill(int(rank_1[0]), signal.SIGSTOP)
+        stopped = time.time()
+        wait_for_line(proc, 'error: rank 0 waited 10 s for another process in a collective')
+        assert time.time() - stopped < 60
+    finally:
+        subprocess.run(['pkill', '-KILL', '-f', '--', f'--work-dir {tmp_path}'])
+
+
+def test_unlabelled_pretraining_data_trains(tmp_path):
+    """Pre-training pickles may carry ``label=None``: labels are not used there."""
+    rng = np.random.default_rng(0)
+    clips = [
+        dict(
+            frame_dir=f'clip{i}', label=None, keypoint=rng.normal(size=(1, 30, 25, 3)).astype('f4')
+        )
+        for i in range(16)
+    ]
+    names = [clip['frame_dir'] for clip in clips]
+    ann_file = tmp_path / 'unlabelled.pkl'
+    ann_file.write_bytes(pickle.dumps(dict(split=dict(train=names), annotations=clips)))
+    user = tmp_path / 'unlabelled_config.py'
+    user.write_text(
+        f"_base_ = ['{TINY}']\n"
+        'train_dataloader = dict(dataset=dict(_delete_=True, type="SafePoseDataset", '
+        f'ann_file="{ann_file}", split="train", pipeline=_base_.train_pipeline))\n'
+    )
+    run(train_command('mmaction2', user, tmp_path / 'w', 'train_cfg.max_epochs=1'))
+    assert len(logged_losses(tmp_path / 'w')) == 2  # 16 clips, global batch 8
