@@ -43,9 +43,9 @@ from mmengine.config import Config, DictAction  # noqa: E402
 from mmengine.registry import init_default_scope  # noqa: E402
 
 import mmaction_mamp  # noqa: E402,F401  (registers the plugin)
+from mmaction_mamp.apis.inference import load_checkpoint_state, load_weights  # noqa: E402
 from mmaction_mamp.datasets.coco_layout import COCO_KEYPOINTS  # noqa: E402
 from mmaction_mamp.datasets.synthetic.skeleton import JOINT_NAMES, PARENTS  # noqa: E402
-from mmaction_mamp.apis.inference import load_checkpoint_state, load_weights  # noqa: E402
 from mmaction_mamp.datasets.transforms.motion_masking import (  # noqa: E402
     motion_aware_mask,
     token_motion,
