@@ -27,13 +27,13 @@ def test_batch_sizes_come_from_the_configs(demo_tool):
 def test_longer_pretraining_keeps_the_warmup(demo_tool, config):
     cfg = Config.fromfile(getattr(demo_tool, config))
     warmup, cosine = cfg.param_scheduler
-    # the cosine runs to the end of training (no ``end``), so only the length changes
-    assert (warmup.type, warmup.end, cosine.get('end')) == ('LinearLR', 3, None)
-    assert demo_tool.stretched_schedule_options(cfg, 200) == ['train_cfg.max_epochs=200']
-    cfg.param_scheduler[1].end = cfg.train_cfg.max_epochs  # a schedule that states its end
-    assert demo_tool.stretched_schedule_options(cfg, 200) == [
-        'train_cfg.max_epochs=200',
-        'param_scheduler.1.end=200',
+    assert (warmup.type, warmup.end, cosine.end) == ('LinearLR', 3, cfg.train_cfg.max_epochs)
+    options = demo_tool.stretched_schedule_options(cfg, 200)
+    assert options == ['train_cfg.max_epochs=200', 'param_scheduler.1.end=200']
+    cfg.merge_from_dict(dict(option.split('=') for option in options))
+    assert [(s.type, s.begin, int(s.end)) for s in cfg.param_scheduler] == [
+        ('LinearLR', 0, 3),
+        ('CosineAnnealingLR', 3, 200),
     ]
 
 

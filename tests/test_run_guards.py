@@ -24,7 +24,8 @@ def tiny_runner(work_dir: Path, **overrides) -> Runner:
     cfg = Config.fromfile(str(TINY))
     cfg.merge_from_dict(overrides)
     cfg.work_dir = str(work_dir)
-    cfg.experiment_name = work_dir.name
+    # unique per test: mmengine keeps one logger and visualizer per experiment name
+    cfg.experiment_name = f'{work_dir.parent.name}_{work_dir.name}'
     return Runner.from_cfg(cfg)
 
 

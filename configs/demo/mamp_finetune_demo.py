@@ -21,29 +21,8 @@ model = dict(
     cls_head=dict(num_classes=10, in_channels=96),
 )
 
-# Global batch 32 on any process count (GlobalBatchSampler)
-train_dataloader = dict(
-    batch_size=None,
-    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
-    sampler=dict(type='SeededSampler', shuffle=True),
-    dataset=dict(
-        type='SyntheticSkeletonDataset',
-        pipeline=_base_.demo_train_pipeline,
-        **_base_.demo_train_split,
-    ),
-    **_base_.demo_loader,
-)
-val_dataloader = dict(
-    batch_size=64,
-    sampler=dict(type='DefaultSampler', shuffle=False),
-    dataset=dict(
-        type='SyntheticSkeletonDataset',
-        pipeline=_base_.demo_test_pipeline,
-        test_mode=True,
-        **_base_.demo_val_split,
-    ),
-    **_base_.demo_loader,
-)
+train_dataloader = _base_.demo_train_dataloader
+val_dataloader = _base_.demo_val_dataloader
 test_dataloader = val_dataloader
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator

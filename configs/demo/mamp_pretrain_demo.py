@@ -41,9 +41,11 @@ max_epochs = 150  # 20 iterations per epoch
 warmup_epochs = 3
 train_cfg = dict(max_epochs=max_epochs)
 optim_wrapper = dict(optimizer=dict(lr=2e-3))
+# the cosine states its end, so train_cfg.max_epochs=3 stops this schedule after 60
+# iterations (the control of docs/demo.md) instead of squeezing it into them
 param_scheduler = [
     dict(_base_.warmup_lr, end=warmup_epochs),
-    dict(_base_.cosine_lr, begin=warmup_epochs, eta_min_ratio=0.05),
+    dict(_base_.cosine_lr, begin=warmup_epochs, end=max_epochs, eta_min_ratio=0.05),
 ]
 auto_scale_lr = dict(base_batch_size=16)
 default_hooks = dict(logger=dict(interval=20), checkpoint=dict(interval=50, max_keep_ckpts=2))

@@ -29,6 +29,27 @@ demo_test_pipeline = [
     dict(type='PackActionInputs'),
 ]
 
+# labelled loaders of the classification demos (linear probe, fine-tune): global batch 32
+# on any process count (GlobalBatchSampler), the validation clips in one pass
+demo_train_dataloader = dict(
+    batch_size=None,
+    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
+    sampler=dict(type='SeededSampler', shuffle=True),
+    dataset=dict(type='SyntheticSkeletonDataset', pipeline=demo_train_pipeline, **demo_train_split),
+    **demo_loader,
+)
+demo_val_dataloader = dict(
+    batch_size=64,
+    sampler=dict(type='DefaultSampler', shuffle=False),
+    dataset=dict(
+        type='SyntheticSkeletonDataset',
+        pipeline=demo_test_pipeline,
+        test_mode=True,
+        **demo_val_split,
+    ),
+    **demo_loader,
+)
+
 # k-NN monitor of the pre-training demos: the 320 training clips as the bank, the 500
 # validation clips to classify, every 10 epochs (200 iterations); after training it also
 # scores a randomly initialised encoder, so the run ends with both accuracies side by side.
