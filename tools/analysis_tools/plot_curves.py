@@ -118,7 +118,8 @@ def draw_loss(ax, series: Series) -> None:
         ax.set_ylim(*limits)
         hidden = sum(value > limits[1] for value in series['loss'][1])
         if hidden:
-            ax.set_title(f'loss ({hidden} warm-up values above the axis)', fontsize='medium')
+            values = 'value' if hidden == 1 else 'values'
+            ax.set_title(f'loss ({hidden} warm-up {values} above the axis)', fontsize='medium')
 
 
 def draw_knn(ax, series: Series) -> None:
