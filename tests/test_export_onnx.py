@@ -107,7 +107,7 @@ def test_export_command_is_quiet_and_states_the_contract(tmp_path, capfd):
     out = tmp_path / 'finetuned.onnx'
     assert tool.main([str(config), str(checkpoint), '--out', str(out)]) == 0
     captured = capfd.readouterr()
-    assert "input  'keypoint': float32 (N, 1, 2, 32, 25, 3)" in captured.out
+    assert "input  'keypoint': float32 (N, 1, 1, 32, 25, 3)" in captured.out
     assert "output 'scores': float32 (N, 10) class probabilities" in captured.out
     diff = float(captured.out.split('max abs diff ')[1])
     assert diff < 1e-5

@@ -97,7 +97,7 @@ def dataset_scores(model, annotation: dict, tmp_path: Path) -> np.ndarray:
         type='SafePoseDataset',
         ann_file=str(ann_file),
         split='test',
-        pipeline=model.cfg.test_pipeline,
+        pipeline=model.cfg.test_dataloader.dataset.pipeline,
         test_mode=True,
     )
     init_default_scope('mmaction')
@@ -109,8 +109,8 @@ def dataset_scores(model, annotation: dict, tmp_path: Path) -> np.ndarray:
 
 def test_api_scores_equal_the_test_forward_3d(model_3d, tmp_path):
     _, _, model = model_3d
-    (annotation,) = generate_synthetic_skeletons(1, seed=4, classes=('handshake',))
-    scores = predict_skeleton(model, annotation['keypoint'], name='handshake clip')
+    (annotation,) = generate_synthetic_skeletons(1, seed=4, classes=('raise_both_arms',))
+    scores = predict_skeleton(model, annotation['keypoint'], name='raise_both_arms clip')
     assert scores.shape == (60,) and scores.sum() == pytest.approx(1.0, abs=1e-5)
     np.testing.assert_allclose(scores, dataset_scores(model, annotation, tmp_path), atol=1e-6)
     one_person = annotation['keypoint'][0]  # (T, V, C): the pipeline pads the second person
@@ -120,7 +120,7 @@ def test_api_scores_equal_the_test_forward_3d(model_3d, tmp_path):
 
 def test_api_scores_equal_the_test_forward_2d(model_2d, tmp_path):
     _, _, model = model_2d
-    (annotation,) = generate_pose_2d(1, seed=2, classes=('clap',))
+    (annotation,) = generate_pose_2d(1, seed=2, classes=('right_up_left_down',))
     scores = predict_skeleton(
         model, annotation['keypoint'], annotation['keypoint_score'], annotation['img_shape']
     )
@@ -133,7 +133,7 @@ def test_api_scores_equal_the_test_forward_2d(model_2d, tmp_path):
 
 def test_mmaction2_inference_skeleton_runs_a_2d_mamp_recognizer(model_2d):
     config, checkpoint, model = model_2d
-    (annotation,) = generate_pose_2d(1, seed=3, classes=('wave_hand',))
+    (annotation,) = generate_pose_2d(1, seed=3, classes=('raise_right_arm',))
     keypoint, score = annotation['keypoint'], annotation['keypoint_score']
     pose_results = [  # one dict per frame, as mmaction2's pose_inference returns them
         dict(keypoints=keypoint[:, frame], keypoint_scores=score[:, frame])
@@ -153,8 +153,8 @@ def test_mmaction2_inference_skeleton_runs_a_2d_mamp_recognizer(model_2d):
 
 def test_infer_command_npy_top_k_and_ntu_names(model_3d, tmp_path, capsys):
     config, checkpoint, model = model_3d
-    (annotation,) = generate_synthetic_skeletons(1, seed=5, classes=('kick',))
-    clip = tmp_path / 'kick.npy'
+    (annotation,) = generate_synthetic_skeletons(1, seed=5, classes=('squat_down',))
+    clip = tmp_path / 'squat_down.npy'
     np.save(clip, annotation['keypoint'])
     argv = [str(config), str(checkpoint), str(clip), '--label-map', 'ntu60', '--top-k', '4']
     assert load_tool('tools/infer.py').main(argv) == 0
@@ -184,7 +184,7 @@ def test_infer_command_reads_an_ntu_skeleton_file(model_3d, tmp_path, capsys):
 
 def test_infer_command_reads_mmpose_json_2d(model_2d, tmp_path, capsys):
     config, checkpoint, model = model_2d
-    (annotation,) = generate_pose_2d(1, seed=6, classes=('jump',))
+    (annotation,) = generate_pose_2d(1, seed=6, classes=('stand_up',))
     keypoint, score = annotation['keypoint'], annotation['keypoint_score']
     frames = [
         dict(
@@ -198,7 +198,7 @@ def test_infer_command_reads_mmpose_json_2d(model_2d, tmp_path, capsys):
         )
         for frame in range(keypoint.shape[1])
     ]
-    path = tmp_path / 'jump.json'
+    path = tmp_path / 'stand_up.json'
     path.write_text(json.dumps(frames))
     height, width = annotation['img_shape']
     argv = [str(config), str(checkpoint), str(path), '--img-shape', str(height), str(width)]
@@ -209,7 +209,7 @@ def test_infer_command_reads_mmpose_json_2d(model_2d, tmp_path, capsys):
     assert rows == [f'{name}\t{value:.4f}' for name, value in best]
 
     assert load_tool('tools/infer.py').main(argv[:3]) == 2
-    assert 'jump.json: the test pipeline normalises pixels' in capsys.readouterr().err
+    assert 'stand_up.json: the test pipeline normalises pixels' in capsys.readouterr().err
 
 
 def test_infer_errors_name_the_file_and_the_expected_shape(model_3d, tmp_path, capsys):
