@@ -79,3 +79,18 @@ def test_pretrains_with_the_train_tool_without_a_quick_start(demo_tool, tmp_path
     (command,) = commands
     assert command[1:3] == [demo_tool.TRAIN_TOOL, demo_tool.PRETRAIN_CONFIG_2D]
     assert '--cfg-options' not in command
+
+
+def test_probes_train_with_the_configs_runner(demo_tool, tmp_path):
+    cfg = Config.fromfile(demo_tool.LINEAR_CONFIG)
+    cfg.merge_from_dict(
+        {
+            'train_cfg.max_epochs': 1,
+            'train_cfg.val_interval': 1,
+            'train_dataloader.dataset.num_per_class': 4,
+            'val_dataloader.dataset.num_per_class': 1,
+        }
+    )
+    runner = demo_tool.train_probe(cfg, str(tmp_path), f'{tmp_path.name}_random', None)
+    assert type(runner).__name__ == 'MAMPRunner'  # guard hooks, lock, one-line errors
+    assert (tmp_path / 'epoch_1.pth').is_file()

@@ -28,8 +28,8 @@ import subprocess
 import sys
 from typing import Dict, List, Optional, Tuple
 
+from mmaction.registry import RUNNERS
 from mmengine.config import Config
-from mmengine.registry import RUNNERS
 from mmengine.runner import Runner
 
 import mmaction_mamp  # noqa: F401  (registers the plugin)
