@@ -39,22 +39,17 @@ test_pipeline = [
     dict(type='PackActionInputs'),
 ]
 train_dataloader = dict(
-    batch_size=None,
-    batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
-    sampler=dict(type='SeededSampler', shuffle=True),
+    _base_.demo_train_loader,
     dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline, **_base_.demo_train_split),
-    **_base_.demo_loader,
 )
 val_dataloader = dict(
-    batch_size=64,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    _base_.demo_val_loader,
     dataset=dict(
         type='SyntheticPose2DDataset',
         pipeline=test_pipeline,
         test_mode=True,
         **_base_.demo_val_split,
     ),
-    **_base_.demo_loader,
 )
 test_dataloader = val_dataloader
 val_evaluator = dict(type='AccMetric')

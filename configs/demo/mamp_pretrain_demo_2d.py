@@ -31,11 +31,9 @@ train_pipeline = [
     dict(type='PackActionInputs', algorithm_keys=('mask',)),
 ]
 train_dataloader = dict(
-    batch_size=None,
+    _base_.demo_train_loader,
     batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=16),
-    sampler=dict(type='SeededSampler', shuffle=True),
     dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline, **_base_.demo_train_split),
-    **_base_.demo_loader,
 )
 
 max_epochs = 200  # 20 iterations per epoch

@@ -14,7 +14,6 @@ demo_encoder = dict(embed_dims=96, depth=4, num_heads=4, num_frames=clip_len)
 
 demo_train_split = dict(split='train', num_per_class=32)
 demo_val_split = dict(split='val', num_per_class=50)
-demo_loader = dict(num_workers=0, persistent_workers=False, pin_memory=False)
 
 # 3-D views: the official feeder's crop on 32 frames; the test view is also the k-NN view
 demo_train_pipeline = [
@@ -29,25 +28,32 @@ demo_test_pipeline = [
     dict(type='PackActionInputs'),
 ]
 
-# labelled loaders of the classification demos (linear probe, fine-tune): global batch 32
-# on any process count (GlobalBatchSampler), the validation clips in one pass
-demo_train_dataloader = dict(
+# loader settings of every demo (leaves add their dataset): global batch 32 on any process
+# count (GlobalBatchSampler; the pre-training demos step on 16), the pipeline in the main
+# process, the validation clips in one pass
+demo_loader = dict(num_workers=0, persistent_workers=False, pin_memory=False)
+demo_train_loader = dict(
     batch_size=None,
     batch_sampler=dict(type='GlobalBatchSampler', global_batch_size=32),
     sampler=dict(type='SeededSampler', shuffle=True),
-    dataset=dict(type='SyntheticSkeletonDataset', pipeline=demo_train_pipeline, **demo_train_split),
     **demo_loader,
 )
+demo_val_loader = dict(
+    batch_size=64, sampler=dict(type='DefaultSampler', shuffle=False), **demo_loader
+)
+# labelled 3-D loaders of the classification demos (linear probe, fine-tune)
+demo_train_dataloader = dict(
+    demo_train_loader,
+    dataset=dict(type='SyntheticSkeletonDataset', pipeline=demo_train_pipeline, **demo_train_split),
+)
 demo_val_dataloader = dict(
-    batch_size=64,
-    sampler=dict(type='DefaultSampler', shuffle=False),
+    demo_val_loader,
     dataset=dict(
         type='SyntheticSkeletonDataset',
         pipeline=demo_test_pipeline,
         test_mode=True,
         **demo_val_split,
     ),
-    **demo_loader,
 )
 
 # k-NN monitor of the pre-training demos: the 320 training clips as the bank, the 500
