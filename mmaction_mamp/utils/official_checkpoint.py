@@ -20,15 +20,21 @@ OFFICIAL_SAFE_GLOBALS = (argparse.Namespace,)
 _ENCODER_PREFIXES = ('joints_embed.', 'blocks.', 'norm.')
 _ENCODER_NAMES = frozenset({'pos_embed', 'temp_embed'})
 _HEAD_RENAMES = {
-    # linear probe: Sequential(BatchNorm1d, Linear) -> MAMPLinearHead.bn / .fc
+    # linear probe as main_linprobe.py trains it: Sequential(BatchNorm1d, Linear)
+    # -> MAMPLinearHead.bn / .fc
     'head.fc.0.': 'cls_head.bn.',
     'head.fc.1.': 'cls_head.fc.',
+    # linear probe as model/transformer.py builds it (no BatchNorm) -> MAMPLinearHead.fc
+    'head.fc.weight': 'cls_head.fc.weight',
+    'head.fc.bias': 'cls_head.fc.bias',
     # fine-tune -> MAMPFinetuneHead.fc1 / .bn / .fc2
     'head.fc1.': 'cls_head.fc1.',
     'head.bn.': 'cls_head.bn.',
     'head.fc2.': 'cls_head.fc2.',
 }
-_LINEAR_HEAD = ('head.fc.0.', 'head.fc.1.')
+_LINEAR_HEAD = ('head.fc.',)
+#: BatchNorm eps of the official linear probe (and of ``MAMPLinearHead``).
+LINEAR_PROBE_BN_EPS = 1e-6
 _FINETUNE_HEAD = ('head.fc1.', 'head.bn.', 'head.fc2.')
 
 
@@ -106,14 +112,17 @@ def convert_official_state_dict(
 ) -> Tuple[Dict[str, torch.Tensor], List[Tuple[str, str]]]:
     """Rename an official state dict to this project's layout.
 
-    Tensors are kept as they are (same shapes and values).
+    Tensors are kept as they are (same shapes and values). A linear probe
+    without its BatchNorm (``head.fc.weight``) gets identity BatchNorm
+    statistics (:func:`identity_linear_probe_bn`).
 
     Args:
         state_dict: The official ``checkpoint['model']``.
 
     Returns:
         The renamed state dict (an OrderedDict in the official order) and the
-        ``(official, ours)`` name pairs.
+        ``(official, ours)`` name pairs (official ``'(none: identity BatchNorm)'``
+        for the statistics added).
 
     Raises:
         ValueError: some names are not part of the official layout.
@@ -132,4 +141,31 @@ def convert_official_state_dict(
         mapping.append((name, ours))
     if unknown:
         raise ValueError(f'names outside the official MAMP layout: {unknown}')
+    if 'head.fc.weight' in state_dict:
+        for ours, tensor in identity_linear_probe_bn(state_dict['head.fc.weight']).items():
+            converted[ours] = tensor
+            mapping.append(('(none: identity BatchNorm)', ours))
     return converted, mapping
+
+
+def identity_linear_probe_bn(fc_weight: torch.Tensor) -> Dict[str, torch.Tensor]:
+    """BatchNorm statistics that make ``MAMPLinearHead.bn`` the identity.
+
+    The official ``model/transformer.py`` builds the linear probe as a bare
+    ``head.fc`` Linear; ``main_linprobe.py`` inserts a ``BatchNorm1d(affine=False,
+    eps=1e-6)`` before it. A checkpoint without that BatchNorm computes
+    ``fc(feature)``; with running mean 0 and running variance ``1 - eps``
+    ``MAMPLinearHead`` computes the same (to float32 rounding).
+
+    Args:
+        fc_weight: the official ``head.fc.weight``, (K, D).
+
+    Returns:
+        ``cls_head.bn.{running_mean, running_var, num_batches_tracked}``.
+    """
+    dims = fc_weight.shape[1]
+    return {
+        'cls_head.bn.running_mean': torch.zeros(dims),
+        'cls_head.bn.running_var': torch.full((dims,), 1.0 - LINEAR_PROBE_BN_EPS),
+        'cls_head.bn.num_batches_tracked': torch.tensor(0),
+    }
