@@ -1,4 +1,9 @@
-"""Encoder, decoder head and pre-training model vs the independent reference."""
+"""Encoder, decoder head and pre-training model: behaviour, and gradients vs the reference.
+
+Outputs (encoder, decoder predictions, loss) are compared with the official code's own
+outputs in ``tests/test_official_golden.py``; the golden files hold no gradients, so those
+are compared here with ``tests/reference_mamp.py``.
+"""
 
 import pytest
 import torch
@@ -6,12 +11,7 @@ from mmaction.registry import MODELS
 
 from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
 
-from reference_mamp import (
-    make_official_state_dict,
-    reference_encoder,
-    reference_motion_target,
-    reference_pretrain_loss,
-)
+from reference_mamp import make_official_state_dict, reference_pretrain_loss
 from small_models import small_mamp
 
 SMALL = dict(embed_dims=32, num_heads=4, num_frames=16, num_joints=5)
@@ -47,18 +47,9 @@ def skeletons() -> torch.Tensor:
     return torch.randn(3, 16, 5, 3, generator=torch.Generator().manual_seed(0)).cumsum(1)
 
 
-def test_encoder_matches_reference(official_small, skeletons):
-    model = build_small_model()
-    load_official(model, official_small)
-    tokens = model.backbone.forward_tokens(skeletons)
-    expected = reference_encoder(official_small, skeletons, num_heads=4)
-    torch.testing.assert_close(tokens, expected, rtol=1e-4, atol=1e-5)
-
-
-def test_motion_target_matches_reference(skeletons):
+def test_motion_target_is_normalised_per_token(skeletons):
     model = build_small_model()
     target = model.head.motion_target(skeletons)
-    torch.testing.assert_close(target, reference_motion_target(skeletons))
     # per-token normalisation: zero mean, unbiased std 1
     torch.testing.assert_close(target.mean(-1), torch.zeros(3, 20), atol=1e-5, rtol=0)
     torch.testing.assert_close(target.std(-1), torch.ones(3, 20), atol=1e-3, rtol=0)
@@ -72,16 +63,6 @@ def test_motion_target_hand_computed():
     # token 0 = frames 0-3 (motion 1); token 1 = frames 4-6 (motion 1) and last frame (0)
     expected = torch.tensor([[[1.0] * 12, [1.0] * 9 + [0.0] * 3]])
     torch.testing.assert_close(target, expected)
-
-
-def test_pretrain_loss_matches_reference(official_small, skeletons):
-    model = build_small_model()
-    load_official(model, official_small)
-    mask = sample_mask(skeletons, seed=0)
-    latent, ids_keep = model.backbone.forward_visible(skeletons, mask)
-    loss = model.head.loss(latent, ids_keep, mask, skeletons)['loss']
-    expected = reference_pretrain_loss(official_small, skeletons, mask, 4, 4)
-    torch.testing.assert_close(loss, expected, rtol=1e-4, atol=1e-6)
 
 
 def test_pretrain_gradients_match_reference(official_small, skeletons):
