@@ -21,6 +21,7 @@ Example::
 
 import argparse
 import json
+from typing import Sequence
 
 import torch
 from mmaction.registry import MODELS
@@ -47,12 +48,17 @@ def parse_args() -> argparse.Namespace:
 
 
 def saved_activation_bytes(model: torch.nn.Module, inputs: torch.Tensor, samples) -> int:
-    """Bytes autograd keeps for backward during one forward pass (each storage once)."""
+    """Bytes autograd keeps for backward during one forward pass (each storage once).
+
+    Storages of parameters are left out even when a view of them is saved (a Linear saves
+    its transposed weight): they are counted once, as weights. The input batch is counted.
+    """
+    parameters = {p.untyped_storage().data_ptr() for p in model.parameters()}
     storages = {}
 
     def pack(tensor: torch.Tensor) -> torch.Tensor:
-        if not isinstance(tensor, torch.nn.Parameter):
-            storage = tensor.untyped_storage()
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in parameters:
             storages[storage.data_ptr()] = storage.nbytes()
         return tensor
 
@@ -105,10 +111,21 @@ CPU_ATTENTION_FLOPS = {
 }
 
 
-def main() -> None:
-    args = parse_args()
-    register_all_modules(init_default_scope=True)
-    cfg = Config.fromfile(args.config)
+def estimate(
+    cfg: Config,
+    measure_batch: int = 2,
+    batch_sizes: Sequence[int] = (16, 32),
+    samples: int = 40091,
+    gpus: int = 4,
+    tflops: float = 50.0,
+) -> dict:
+    """Memory per batch size and time per epoch of ``cfg``'s model (see the module doc).
+
+    Returns:
+        The report: exact ``parameters``, ``static_bytes`` (weights, gradients, optimizer
+        moments), ``activation_bytes_per_sample``, ``memory_gib`` per batch size, FLOPs and
+        time per epoch, and rounded summaries of them.
+    """
     cfg.model.backbone.pop('init_cfg', None)
     model = MODELS.build(cfg.model).train()
     trainable = [p for p in model.parameters() if p.requires_grad]
@@ -118,24 +135,40 @@ def main() -> None:
     trainable_bytes = sum(p.numel() * p.element_size() for p in trainable)
     static = weight_bytes + (1 + moments) * trainable_bytes
 
-    inputs, samples = example_batch(cfg, args.measure_batch)
-    activations = saved_activation_bytes(model, inputs, samples) / args.measure_batch
+    inputs, data_samples = example_batch(cfg, measure_batch)
+    activations = saved_activation_bytes(model, inputs, data_samples) / measure_batch
     with FlopCounterMode(display=False, custom_mapping=CPU_ATTENTION_FLOPS) as counter:
-        forward_loss(model, inputs, samples).backward()
-    flops = counter.get_total_flops() / args.measure_batch
+        forward_loss(model, inputs, data_samples).backward()
+    flops = counter.get_total_flops() / measure_batch
 
-    seconds = flops * args.samples / (args.gpus * args.tflops * 1e12)
-    report = dict(
-        config=args.config,
-        parameters_m=round(sum(p.numel() for p in model.parameters()) / 1e6, 2),
+    seconds = flops * samples / (gpus * tflops * 1e12)
+    parameters = sum(p.numel() for p in model.parameters())
+    return dict(
+        parameters=parameters,
+        parameters_m=round(parameters / 1e6, 2),
+        static_bytes=static,
         static_gib=round(static / GIB, 3),
+        activation_bytes_per_sample=activations,
         activations_per_sample_mib=round(activations / 2**20, 1),
-        memory_gib={b: round((static + b * activations) / GIB, 2) for b in args.batch_sizes},
+        memory_gib={b: round((static + b * activations) / GIB, 2) for b in batch_sizes},
         train_gflops_per_sample=round(flops / 1e9, 2),
         epoch_minutes=round(seconds / 60, 2),
-        assumed=f'{args.samples} samples/epoch, {args.gpus} GPUs x {args.tflops} TFLOP/s',
+        assumed=f'{samples} samples/epoch, {gpus} GPUs x {tflops} TFLOP/s',
     )
-    print(json.dumps(report, indent=1))
+
+
+def main() -> None:
+    args = parse_args()
+    register_all_modules(init_default_scope=True)
+    report = estimate(
+        Config.fromfile(args.config),
+        args.measure_batch,
+        args.batch_sizes,
+        args.samples,
+        args.gpus,
+        args.tflops,
+    )
+    print(json.dumps(dict(config=args.config, **report), indent=1))
 
 
 if __name__ == '__main__':
