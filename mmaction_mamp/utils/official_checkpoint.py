@@ -33,9 +33,8 @@ _HEAD_RENAMES = {
     'head.fc2.': 'cls_head.fc2.',
 }
 _LINEAR_HEAD = ('head.fc.',)
-#: BatchNorm eps of the official linear probe (and of ``MAMPLinearHead``).
-LINEAR_PROBE_BN_EPS = 1e-6
 _FINETUNE_HEAD = ('head.fc1.', 'head.bn.', 'head.fc2.')
+_LINEAR_PROBE_BN_EPS = 1e-6  # main_linprobe.py's BatchNorm, MAMPLinearHead's default
 
 
 def load_official_checkpoint(path: str) -> Dict[str, Any]:
@@ -166,6 +165,6 @@ def identity_linear_probe_bn(fc_weight: torch.Tensor) -> Dict[str, torch.Tensor]
     dims = fc_weight.shape[1]
     return {
         'cls_head.bn.running_mean': torch.zeros(dims),
-        'cls_head.bn.running_var': torch.full((dims,), 1.0 - LINEAR_PROBE_BN_EPS),
+        'cls_head.bn.running_var': torch.full((dims,), 1.0 - _LINEAR_PROBE_BN_EPS),
         'cls_head.bn.num_batches_tracked': torch.tensor(0),
     }

@@ -7,7 +7,9 @@ Usage::
 SRC is a released MAMP ``.pth`` (pre-training, linear probe or fine-tune);
 DST gets ``dict(state_dict=..., meta=...)``, loadable by mmengine
 (``load_from=DST`` or ``init_cfg=dict(type='Pretrained', checkpoint=DST,
-prefix='backbone.')`` for the encoder alone). Every mapped name is printed.
+prefix='backbone.')`` for the encoder alone). Every mapped name is printed. A linear
+probe saved without its BatchNorm (a bare ``head.fc``, as the official
+``model/transformer.py`` builds it) gets BatchNorm statistics that make it the identity.
 """
 
 import argparse
