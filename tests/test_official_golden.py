@@ -116,10 +116,9 @@ def build(cfg: dict) -> torch.nn.Module:
         return MODELS.build(cfg)
 
 
-def pretrain_model(checkpoint: Optional[Path] = None) -> torch.nn.Module:
+def pretrain_model(checkpoint: Path) -> torch.nn.Module:
     model = build(dict(type='MAMP', backbone=ENCODER, head=DECODER))
-    if checkpoint is not None:
-        load_checkpoint(model, str(checkpoint), map_location='cpu', strict=True)
+    load_checkpoint(model, str(checkpoint), map_location='cpu', strict=True)
     return model.eval()
 
 
