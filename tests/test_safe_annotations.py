@@ -11,10 +11,10 @@ from mmaction.registry import DATASETS
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets import SafePoseDataset
+from mmaction_mamp.datasets.clip_checks import ClipRequirements, bad_clips, summarize_clips
 from mmaction_mamp.datasets.safe_pickle import RefusedPickleGlobal, load_annotation_pickle
-from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
 from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
-from mmaction_mamp.utils.errors import AnnotationFileError
+from mmaction_mamp.utils.errors import AnnotationFileError, DataCheckError
 
 REQUIREMENTS = dict(num_joints=25, num_coords=3, min_valid_frames=4, num_classes=10)
 
@@ -243,8 +243,12 @@ EXPECTED_REASONS = [
 ]
 
 
+def find_bad_samples(data_list, requirements, num_threads=None):
+    return bad_clips(summarize_clips(data_list, num_threads), requirements)
+
+
 def test_find_bad_samples_lists_every_bad_clip_with_reason():
-    found = find_bad_samples(bad_annotations(), SampleRequirements(**REQUIREMENTS))
+    found = find_bad_samples(bad_annotations(), ClipRequirements(**REQUIREMENTS))
     assert [(b.name, b.reason) for b in found] == EXPECTED_REASONS
     assert [b.position for b in found] == [0, 2, 3, 4, 5, 7]
 
@@ -267,7 +271,7 @@ def test_vectorised_check_matches_a_per_clip_check():
         return None
 
     expected = {f'c{i}': per_clip(a['keypoint']) for i, a in enumerate(data_list)}
-    requirements = SampleRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
+    requirements = ClipRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
     found = {b.name: b.reason for b in find_bad_samples(data_list, requirements, num_threads=2)}
     assert set(found) == {name for name, reason in expected.items() if reason}
     for name, reason in found.items():
@@ -298,3 +302,67 @@ def test_skip_mode_writes_the_list_and_keeps_the_rest(tmp_path):
     assert report.read_text().splitlines() == [f'{n}\t{r}' for n, r in EXPECTED_REASONS]
     assert not [p for p in report.parent.iterdir() if p.name.endswith('.tmp')]
     os.remove(report)
+
+
+def every_reason() -> dict:
+    """name -> (annotation, reason): one clip for each reason a clip can be bad."""
+    nan, inf, short, flat, score = (annotation(n) for n in ('nan', 'inf', 'short', 'flat', 'score'))
+    nan['keypoint'][0, 7, 3, 1] = np.nan
+    inf['keypoint'][0, 2:4, 0, 0] = np.inf
+    short['keypoint'][:, 3:] = 0
+    flat['keypoint'] = flat['keypoint'][0]
+    score['keypoint_score'] = np.full((1, 20, 25), np.nan, np.float32)
+    coords = annotation('coords')
+    coords['keypoint'] = coords['keypoint'][..., :2].copy()
+    overflow = annotation('overflow', value=0.0)
+    overflow['keypoint'][0, 5] = 3e38
+    return dict(
+        nan=(nan, 'non-finite coordinates in 1 frame(s), first frame 7'),
+        inf=(inf, 'non-finite coordinates in 2 frame(s), first frame 2'),
+        overflow=(overflow, 'coordinates so large that their frame sums overflow'),
+        short=(short, '3 valid (non-zero) frame(s), fewer than the 4 one token needs'),
+        joints=(annotation('joints', joints=17), '17 joints, the model expects 25'),
+        coords=(coords, '2 coordinates per joint, the model expects 3'),
+        flat=(flat, 'keypoint must be (M, T, V, C), got shape (20, 25, 3)'),
+        no_keypoint=(dict(frame_dir='no_keypoint', label=0), 'no "keypoint" array'),
+        no_person=(
+            dict(frame_dir='no_person', label=0, keypoint=np.zeros((0, 20, 25, 3), np.float32)),
+            'keypoint has no person ((0, 20, 25, 3))',
+        ),
+        score=(score, 'keypoint_score holds non-finite values'),
+        text_label=(
+            annotation('text_label', label='walk'),
+            "label 'walk' is not an integer class index",
+        ),
+        negative=(annotation('negative', label=-1), 'label -1 is negative'),
+        too_big=(annotation('too_big', label=10), 'label 10 out of range for 10 classes'),
+    )
+
+
+def test_skip_mode_covers_every_reason(tmp_path):
+    """Nothing stated but the class count: the joint layout is the one most clips have."""
+    bad = every_reason()
+    good = [annotation(f'ok_{i}', label=i) for i in range(3)]
+    ann_file = write_annotations(tmp_path / 'a.pkl', good + [a for a, _ in bad.values()])
+    pipeline = [dict(type='ValidCropResize', clip_len=8)]
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        with pytest.raises(DataCheckError) as error:
+            SafePoseDataset(ann_file=ann_file, split='train', pipeline=pipeline, num_classes=10)
+        listed = str(error.value).splitlines()[1:-1]
+        assert listed == [f'  {name}: {reason}' for name, (_, reason) in bad.items()]
+        skip_list = tmp_path / 'skipped.tsv'
+        dataset = SafePoseDataset(
+            ann_file=ann_file,
+            split='train',
+            pipeline=pipeline,
+            num_classes=10,
+            skip_bad_samples=True,
+            bad_sample_file=str(skip_list),
+        )
+        assert [dataset.get_data_info(i)['frame_dir'] for i in range(len(dataset))] == [
+            'ok_0', 'ok_1', 'ok_2'
+        ]  # fmt: skip
+        assert skip_list.read_text().splitlines() == [
+            f'{name}\t{reason}' for name, (_, reason) in bad.items()
+        ]
+        assert all(np.isfinite(dataset[i]['keypoint']).all() for i in range(3))

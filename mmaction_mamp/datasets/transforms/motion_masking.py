@@ -18,8 +18,8 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 from ...utils.skeleton_tokens import patchify
+from ..clip_checks import clip_name
 from .random_source import random_source
-from .skeleton_checks import sample_name
 
 
 def check_mask_ratio(mask_ratio: float) -> None:
@@ -179,13 +179,13 @@ class MotionAwareMasking(BaseTransform):
             or frames < 2 * self.temporal_patch_size
         ):
             raise ValueError(
-                f'sample {sample_name(results)}: keypoint {keypoint.shape} cannot be cut into '
+                f'sample {clip_name(results)}: keypoint {keypoint.shape} cannot be cut into '
                 f'at least two temporal patches of {self.temporal_patch_size} frames x '
                 f'{self.spatial_patch_size} joints; crop/resize it first (ValidCropResize)'
             )
         if self.motion_channels is not None and self.motion_channels > keypoint.shape[-1]:
             raise ValueError(
-                f'sample {sample_name(results)}: motion_channels={self.motion_channels} but '
+                f'sample {clip_name(results)}: motion_channels={self.motion_channels} but '
                 f'keypoint {keypoint.shape} has {keypoint.shape[-1]} channels'
             )
         coordinates = keypoint[..., : self.motion_channels]
