@@ -199,6 +199,52 @@ def test_a_small_pickle_cannot_allocate_gigabytes(tmp_path, data, refusal):
         load_annotation_pickle(path)
 
 
+class Declared:
+    """Pickles as ``numpy.ndarray(shape, float32)``: memory the file does not hold."""
+
+    def __init__(self, shape) -> None:
+        self.shape = shape
+
+    def __reduce__(self):
+        return (np.ndarray, (self.shape, np.dtype('f4')))
+
+
+class ObjectArrayState:
+    """Pickles as an empty array given an object-dtype state (numpy 2.x crashes on it)."""
+
+    def __reduce__(self):
+        reconstruct = np.ndarray.__reduce__(np.zeros(0))[0]
+        return reconstruct, (np.ndarray, (0,), b'b'), (1, (100,), np.dtype('O'), False, [1])
+
+
+def test_declared_arrays_are_bounded_by_the_file_size(tmp_path):
+    """A 200-byte annotation pickle used to allocate 2.4 GB (2.8 GB peak RSS on load)."""
+    path = tmp_path / 'declared.pkl'
+    content = dict(split=dict(train=['a']), annotations=[dict(frame_dir='a', keypoint=None)])
+    content['annotations'][0]['keypoint'] = Declared((1, 8_000_000, 25, 3))
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    assert path.stat().st_size < 250
+    with pytest.raises(RefusedPickleGlobal, match=r'would allocate 2400000000 bytes, more than'):
+        build(str(path))
+    # many small declarations add up: 2.6 MB of data cannot declare 3 GB between them
+    filler = np.random.default_rng(0).random(320_000)  # 2.56 MB of real data
+    content['annotations'][0]['keypoint'] = [filler] + [Declared((250_000,)) for _ in range(3000)]
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    with pytest.raises(RefusedPickleGlobal, match='more than the file holds'):
+        load_annotation_pickle(path)
+    # a declaration the file covers is fine (numpy.ndarray pickled by hand, not numpy)
+    content['annotations'][0]['keypoint'] = [filler, Declared((2, 3))]
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    assert load_annotation_pickle(path)['annotations'][0]['keypoint'][1].shape == (2, 3)
+
+
+def test_object_arrays_are_refused(tmp_path):
+    path = tmp_path / 'objects.pkl'
+    path.write_bytes(pickle.dumps([ObjectArrayState()], protocol=2))
+    with pytest.raises(RefusedPickleGlobal, match='numpy object arrays are not annotation data'):
+        load_annotation_pickle(path)
+
+
 def test_label_out_of_range_names_sample_and_class_count(tmp_path):
     ann_file = write_annotations(tmp_path / 'a.pkl', [annotation('ok', 9), annotation('big', 10)])
     with pytest.raises(ValueError) as error:
