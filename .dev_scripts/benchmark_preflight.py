@@ -4,7 +4,7 @@ Builds ``--num-clips`` synthetic annotations shaped like NTU RGB+D 120 in
 mmaction2's pickle layout (float32 (M, T, 25, 3), T uniform in
 [``--min-frames``, ``--max-frames``], two persons in ``--two-person``
 of the clips) with two bad clips (a NaN, an all-zero clip), then times
-``find_bad_samples`` with each thread count of ``--threads``.
+``bad_clips(summarize_clips(...))`` with each thread count of ``--threads``.
 
 Example::
 
@@ -17,7 +17,7 @@ import time
 
 import numpy as np
 
-from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
+from mmaction_mamp.datasets.clip_checks import ClipRequirements, bad_clips, summarize_clips
 
 
 def parse_args() -> argparse.Namespace:
@@ -54,13 +54,13 @@ def main() -> None:
     args = parse_args()
     annotations = synthetic_annotations(args)
     size = sum(a['keypoint'].nbytes for a in annotations)
-    requirements = SampleRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
+    requirements = ClipRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
     result = dict(num_clips=len(annotations), keypoint_gib=round(size / 2**30, 2), seconds={})
     for threads in args.threads:
         timings = []
         for _ in range(args.repeats):
             start = time.perf_counter()
-            bad = find_bad_samples(annotations, requirements, num_threads=threads)
+            bad = bad_clips(summarize_clips(annotations, num_threads=threads), requirements)
             timings.append(time.perf_counter() - start)
         assert [b.position for b in bad] == [12, 37], bad
         result['seconds'][threads] = round(min(timings), 2)

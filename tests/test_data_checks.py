@@ -8,7 +8,7 @@ import pytest
 from mmaction.registry import DATASETS
 from mmengine.registry import DefaultScope
 
-from mmaction_mamp.engine.data_checks import check_dataloader
+from mmaction_mamp.datasets.clip_checks import check_dataloader
 from mmaction_mamp.utils.errors import DataCheckError
 
 from small_models import small_mamp, small_recognizer
@@ -84,10 +84,14 @@ def test_unlabelled_or_out_of_range_clips_are_refused_where_labels_are_used(tmp_
         check_dataloader(classifier(num_classes=3), loader(ann_file, TEST_PIPELINE), 'val', True)
     lines = str(error.value).splitlines()
     assert lines[0].endswith('2 bad sample(s) in the clips:')
-    assert lines[1:] == [
+    assert lines[1:3] == [
         '  clip1: no label (unlabelled clip), but labels are needed here',
         '  clip2: label 5 out of range for 3 classes',
     ]
+    assert lines[3].endswith(
+        '(val.dataset.sample_requirements, e.g. dict(num_joints=25, num_classes=3, '
+        'labels_required=True))'
+    )
     with pytest.raises(DataCheckError, match='clip1: no label'):  # k-NN bank: no head
         check_dataloader(pretraining_model(), loader(ann_file, TEST_PIPELINE), 'knn', True)
 

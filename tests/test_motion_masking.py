@@ -12,7 +12,9 @@ from mmaction_mamp.datasets.transforms.motion_masking import (
     motion_aware_mask,
     token_motion,
 )
+from mmaction_mamp.utils.errors import RunConfigError
 
+from launch import TINY, run, train_command
 from reference_mamp import (
     reference_mask_probabilities,
     reference_motion_aware_mask,
@@ -135,11 +137,23 @@ def test_masking_rejects_unpatchable_clip():
 @pytest.mark.parametrize('ratio', [0.0, 1.0, -0.1])
 def test_a_ratio_that_can_only_give_nan_is_refused_up_front(ratio):
     """Ratio 0 masks nothing: the loss would average over no token (0 / 0 = NaN)."""
-    with pytest.raises(ValueError, match=r'mask_ratio must be in \(0, 1\)'):
+    with pytest.raises(RunConfigError, match=r'mask_ratio must be in \(0, 1\)'):
         MotionAwareMasking(mask_ratio=ratio)
+
+
+def test_a_bad_ratio_stops_a_run_with_one_line(tmp_path):
+    """mmaction2's packaged train.py: one ``error:`` line and exit 2, no traceback."""
+    option = 'train_dataloader.dataset.pipeline.3.mask_ratio=1.5'  # 0 and 1: the test above
+    proc = run(train_command('mmaction2', TINY, tmp_path, option), expect_rc=2)
+    assert 'Traceback' not in proc.stderr
+    assert [line for line in proc.stderr.splitlines() if line.startswith('error:')] == [
+        'error: MotionAwareMasking: mask_ratio must be in (0, 1), got 1.5: with no masked token '
+        'the loss averages over nothing (NaN), with no visible token the encoder sees nothing '
+        '(the paper uses 0.9)'
+    ]
 
 
 def test_a_ratio_that_leaves_no_visible_token_of_the_clip_is_refused():
     keypoint = np.random.default_rng(0).normal(size=(1, 1, 16, 5, 3)).astype(np.float32)
-    with pytest.raises(ValueError, match='leaves 0 of 20 tokens visible'):
+    with pytest.raises(RunConfigError, match='leaves 0 of 20 tokens visible'):
         MotionAwareMasking(mask_ratio=0.99)(dict(keypoint=keypoint))

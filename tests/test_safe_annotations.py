@@ -11,10 +11,10 @@ from mmaction.registry import DATASETS
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets import SafePoseDataset
+from mmaction_mamp.datasets.clip_checks import ClipRequirements, bad_clips, summarize_clips
 from mmaction_mamp.datasets.safe_pickle import RefusedPickleGlobal, load_annotation_pickle
-from mmaction_mamp.datasets.sample_checks import SampleRequirements, find_bad_samples
 from mmaction_mamp.preparation.synthetic import dump_synthetic_pose_pickle
-from mmaction_mamp.utils.errors import AnnotationFileError
+from mmaction_mamp.utils.errors import AnnotationFileError, DataCheckError
 
 REQUIREMENTS = dict(num_joints=25, num_coords=3, min_valid_frames=4, num_classes=10)
 
@@ -199,6 +199,52 @@ def test_a_small_pickle_cannot_allocate_gigabytes(tmp_path, data, refusal):
         load_annotation_pickle(path)
 
 
+class Declared:
+    """Pickles as ``numpy.ndarray(shape, float32)``: memory the file does not hold."""
+
+    def __init__(self, shape) -> None:
+        self.shape = shape
+
+    def __reduce__(self):
+        return (np.ndarray, (self.shape, np.dtype('f4')))
+
+
+class ObjectArrayState:
+    """Pickles as an empty array given an object-dtype state (numpy 2.x crashes on it)."""
+
+    def __reduce__(self):
+        reconstruct = np.ndarray.__reduce__(np.zeros(0))[0]
+        return reconstruct, (np.ndarray, (0,), b'b'), (1, (100,), np.dtype('O'), False, [1])
+
+
+def test_declared_arrays_are_bounded_by_the_file_size(tmp_path):
+    """A 200-byte annotation pickle used to allocate 2.4 GB (2.8 GB peak RSS on load)."""
+    path = tmp_path / 'declared.pkl'
+    content = dict(split=dict(train=['a']), annotations=[dict(frame_dir='a', keypoint=None)])
+    content['annotations'][0]['keypoint'] = Declared((1, 8_000_000, 25, 3))
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    assert path.stat().st_size < 250
+    with pytest.raises(RefusedPickleGlobal, match=r'would allocate 2400000000 bytes, more than'):
+        build(str(path))
+    # many small declarations add up: 2.6 MB of data cannot declare 3 GB between them
+    filler = np.random.default_rng(0).random(320_000)  # 2.56 MB of real data
+    content['annotations'][0]['keypoint'] = [filler] + [Declared((250_000,)) for _ in range(3000)]
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    with pytest.raises(RefusedPickleGlobal, match='more than the file holds'):
+        load_annotation_pickle(path)
+    # a declaration the file covers is fine (numpy.ndarray pickled by hand, not numpy)
+    content['annotations'][0]['keypoint'] = [filler, Declared((2, 3))]
+    path.write_bytes(pickle.dumps(content, protocol=4))
+    assert load_annotation_pickle(path)['annotations'][0]['keypoint'][1].shape == (2, 3)
+
+
+def test_object_arrays_are_refused(tmp_path):
+    path = tmp_path / 'objects.pkl'
+    path.write_bytes(pickle.dumps([ObjectArrayState()], protocol=2))
+    with pytest.raises(RefusedPickleGlobal, match='numpy object arrays are not annotation data'):
+        load_annotation_pickle(path)
+
+
 def test_label_out_of_range_names_sample_and_class_count(tmp_path):
     ann_file = write_annotations(tmp_path / 'a.pkl', [annotation('ok', 9), annotation('big', 10)])
     with pytest.raises(ValueError) as error:
@@ -243,8 +289,12 @@ EXPECTED_REASONS = [
 ]
 
 
+def find_bad_samples(data_list, requirements, num_threads=None):
+    return bad_clips(summarize_clips(data_list, num_threads), requirements)
+
+
 def test_find_bad_samples_lists_every_bad_clip_with_reason():
-    found = find_bad_samples(bad_annotations(), SampleRequirements(**REQUIREMENTS))
+    found = find_bad_samples(bad_annotations(), ClipRequirements(**REQUIREMENTS))
     assert [(b.name, b.reason) for b in found] == EXPECTED_REASONS
     assert [b.position for b in found] == [0, 2, 3, 4, 5, 7]
 
@@ -267,7 +317,7 @@ def test_vectorised_check_matches_a_per_clip_check():
         return None
 
     expected = {f'c{i}': per_clip(a['keypoint']) for i, a in enumerate(data_list)}
-    requirements = SampleRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
+    requirements = ClipRequirements(num_joints=25, num_coords=3, min_valid_frames=4)
     found = {b.name: b.reason for b in find_bad_samples(data_list, requirements, num_threads=2)}
     assert set(found) == {name for name, reason in expected.items() if reason}
     for name, reason in found.items():
@@ -298,3 +348,67 @@ def test_skip_mode_writes_the_list_and_keeps_the_rest(tmp_path):
     assert report.read_text().splitlines() == [f'{n}\t{r}' for n, r in EXPECTED_REASONS]
     assert not [p for p in report.parent.iterdir() if p.name.endswith('.tmp')]
     os.remove(report)
+
+
+def every_reason() -> dict:
+    """name -> (annotation, reason): one clip for each reason a clip can be bad."""
+    nan, inf, short, flat, score = (annotation(n) for n in ('nan', 'inf', 'short', 'flat', 'score'))
+    nan['keypoint'][0, 7, 3, 1] = np.nan
+    inf['keypoint'][0, 2:4, 0, 0] = np.inf
+    short['keypoint'][:, 3:] = 0
+    flat['keypoint'] = flat['keypoint'][0]
+    score['keypoint_score'] = np.full((1, 20, 25), np.nan, np.float32)
+    coords = annotation('coords')
+    coords['keypoint'] = coords['keypoint'][..., :2].copy()
+    overflow = annotation('overflow', value=0.0)
+    overflow['keypoint'][0, 5] = 3e38
+    return dict(
+        nan=(nan, 'non-finite coordinates in 1 frame(s), first frame 7'),
+        inf=(inf, 'non-finite coordinates in 2 frame(s), first frame 2'),
+        overflow=(overflow, 'coordinates so large that their frame sums overflow'),
+        short=(short, '3 valid (non-zero) frame(s), fewer than the 4 one token needs'),
+        joints=(annotation('joints', joints=17), '17 joints, the model expects 25'),
+        coords=(coords, '2 coordinates per joint, the model expects 3'),
+        flat=(flat, 'keypoint must be (M, T, V, C), got shape (20, 25, 3)'),
+        no_keypoint=(dict(frame_dir='no_keypoint', label=0), 'no "keypoint" array'),
+        no_person=(
+            dict(frame_dir='no_person', label=0, keypoint=np.zeros((0, 20, 25, 3), np.float32)),
+            'keypoint has no person ((0, 20, 25, 3))',
+        ),
+        score=(score, 'keypoint_score holds non-finite values'),
+        text_label=(
+            annotation('text_label', label='walk'),
+            "label 'walk' is not an integer class index",
+        ),
+        negative=(annotation('negative', label=-1), 'label -1 is negative'),
+        too_big=(annotation('too_big', label=10), 'label 10 out of range for 10 classes'),
+    )
+
+
+def test_skip_mode_covers_every_reason(tmp_path):
+    """Nothing stated but the class count: the joint layout is the one most clips have."""
+    bad = every_reason()
+    good = [annotation(f'ok_{i}', label=i) for i in range(3)]
+    ann_file = write_annotations(tmp_path / 'a.pkl', good + [a for a, _ in bad.values()])
+    pipeline = [dict(type='ValidCropResize', clip_len=8)]
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        with pytest.raises(DataCheckError) as error:
+            SafePoseDataset(ann_file=ann_file, split='train', pipeline=pipeline, num_classes=10)
+        listed = str(error.value).splitlines()[1:-1]
+        assert listed == [f'  {name}: {reason}' for name, (_, reason) in bad.items()]
+        skip_list = tmp_path / 'skipped.tsv'
+        dataset = SafePoseDataset(
+            ann_file=ann_file,
+            split='train',
+            pipeline=pipeline,
+            num_classes=10,
+            skip_bad_samples=True,
+            bad_sample_file=str(skip_list),
+        )
+        assert [dataset.get_data_info(i)['frame_dir'] for i in range(len(dataset))] == [
+            'ok_0', 'ok_1', 'ok_2'
+        ]  # fmt: skip
+        assert skip_list.read_text().splitlines() == [
+            f'{name}\t{reason}' for name, (_, reason) in bad.items()
+        ]
+        assert all(np.isfinite(dataset[i]['keypoint']).all() for i in range(3))

@@ -1,13 +1,18 @@
 """Crop-resize, rotation and input validation of the pre-training pipeline (spec §1)."""
 
+import pickle
+
 import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
+from mmengine.registry import DefaultScope
 
+from mmaction_mamp.datasets import SafePoseDataset
 from mmaction_mamp.datasets.transforms import RandomRot3D, ValidCropResize
 from mmaction_mamp.datasets.transforms.rotation import rotation_matrix
 from mmaction_mamp.datasets.transforms.temporal_crop import count_valid_frames, resize_frames
+from mmaction_mamp.utils.errors import DataCheckError
 
 
 def padded_sample(valid: int, total: int = 300, seed: int = 0) -> np.ndarray:
@@ -103,7 +108,6 @@ def test_random_rotation_applies_one_rotation_per_sample():
 @pytest.mark.parametrize(
     'keypoint,message',
     [
-        (np.zeros((300, 25, 3), np.float32), r'shape \(M, T, V, C\)'),
         (padded_sample(3), '3 valid .*fewer than the 4'),
     ],
 )
@@ -112,10 +116,24 @@ def test_crop_refuses_bad_input(keypoint, message):
         ValidCropResize()(dict(keypoint=keypoint, frame_dir='S001C002P003R002A013'))
 
 
-def test_non_finite_coordinates_are_named():
-    keypoint = padded_sample(80)
-    keypoint[1, 7, 4, 2] = np.nan
-    with pytest.raises(ValueError, match='bad_clip: 1 non-finite.*person 1, frame 7, joint 4'):
-        ValidCropResize()(dict(keypoint=keypoint, frame_dir='bad_clip'))
-    with pytest.raises(ValueError, match='bad_clip: 1 non-finite'):
-        RandomRot3D()(dict(keypoint=keypoint, frame_dir='bad_clip'))
+def test_transforms_trust_the_clip_check(tmp_path):
+    """Bad clips never reach the transforms: the dataset names them when it loads."""
+    nan = padded_sample(80)
+    nan[1, 7, 4, 2] = np.nan
+    clips = dict(good=padded_sample(80), nan_clip=nan, flat_clip=padded_sample(80)[0])
+    annotations = [dict(frame_dir=name, keypoint=k, label=0) for name, k in clips.items()]
+    path = tmp_path / 'clips.pkl'
+    path.write_bytes(pickle.dumps(dict(split=dict(train=list(clips)), annotations=annotations)))
+    pipeline = [dict(type='ValidCropResize'), dict(type='RandomRot3D')]
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        with pytest.raises(DataCheckError) as error:
+            SafePoseDataset(ann_file=str(path), split='train', pipeline=pipeline)
+        assert str(error.value).splitlines()[1:3] == [
+            '  nan_clip: non-finite coordinates in 1 frame(s), first frame 7',
+            '  flat_clip: keypoint must be (M, T, V, C), got shape (300, 25, 3)',
+        ]
+        dataset = SafePoseDataset(
+            ann_file=str(path), split='train', pipeline=pipeline, skip_bad_samples=True
+        )
+        assert len(dataset) == 1
+        assert np.isfinite(dataset[0]['keypoint']).all()

@@ -7,11 +7,11 @@ need builtin containers and scalars plus numpy arrays, dtypes and scalars;
 global, naming the file and the global, before anything is called.
 
 Even allowed globals can be made to allocate far more than the file holds: a few bytes
-asking for ``bytearray(5_000_000_000)`` or for an empty numpy array of that shape, or a
-length field promising gigabytes of data. The calls that take a size are therefore
-refused when given one (pickles of real data never do: numpy passes the shape ``(0,)``
-and fills the array from bytes in the file), and no read asks for more than the file has
-left, so what unpickling allocates stays proportional to the file.
+asking for ``bytearray(5_000_000_000)``, for ``numpy.ndarray((1, 8_000_000, 25, 3))``
+(2.4 GB) or for an empty numpy array of that shape, or a length field promising gigabytes
+of data. The calls that take a size therefore may declare, all together, no more than the
+file's size, and no read asks for more than the file has left, so what unpickling
+allocates stays proportional to the file.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ import pickle
 from numbers import Integral
 from pathlib import Path
 from typing import Any, BinaryIO, Callable, Union
+
+import numpy as np
 
 from ..utils.errors import DataCheckError, RunRefused
 
@@ -53,37 +55,97 @@ class RefusedPickleGlobal(RunRefused, pickle.UnpicklingError):
 
 
 class AnnotationUnpickler(pickle.Unpickler):
-    """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes)."""
+    """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes).
 
-    def __init__(self, file, source: str) -> None:
+    Calls that allocate what their arguments declare (``bytes(n)``, ``bytearray(n)``,
+    ``numpy.ndarray(shape, dtype)``, ``_reconstruct(ndarray, shape, ...)``) are checked
+    before they run: together they may declare at most the file's size in bytes (real
+    data declares nothing: numpy passes the shape ``(0,)`` and fills the array from bytes
+    in the file). numpy object dtypes are refused (an object array's state can crash
+    numpy 2.x when unpickled).
+
+    Args:
+        file: the opened pickle.
+        source: its name, for messages.
+        size: its size in bytes (the allocation budget).
+    """
+
+    def __init__(self, file, source: str, size: int) -> None:
         super().__init__(file)
         self.source = source
+        self.budget = size
+        self.declared = 0
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) in ALLOWED_GLOBALS or _is_numpy_dtype_class(module, name):
-            found = super().find_class(module, name)
-            if name in SIZED_CONSTRUCTORS:
-                return self._without_sizes(found, f'{module}.{name}')
-            return found
-        raise RefusedPickleGlobal(
-            f'{self.source}: refused to load global "{module}.{name}"; annotation pickles may '
-            'only hold builtin containers/scalars and numpy arrays, dtypes and scalars. If you '
-            'trust this file, set allow_unsafe_pickle=True on the dataset (runs any code in it)'
-        )
+        if not ((module, name) in ALLOWED_GLOBALS or _is_numpy_dtype_class(module, name)):
+            raise RefusedPickleGlobal(
+                f'{self.source}: refused to load global "{module}.{name}"; annotation pickles '
+                'may only hold builtin containers/scalars and numpy arrays, dtypes and scalars. '
+                'If you trust this file, set allow_unsafe_pickle=True on the dataset (runs any '
+                'code in it)'
+            )
+        found = super().find_class(module, name)
+        if found is np.ndarray:
+            return _NdarrayCall(self)
+        if name in SIZED_CONSTRUCTORS or module.startswith('numpy.dtype') or found is np.dtype:
+            return self._guarded(found, f'{module}.{name}')
+        return found
 
-    def _without_sizes(self, constructor: Callable, name: str) -> Callable:
-        """``constructor`` refusing the size arguments that would allocate that much."""
+    def refuse(self, call: str, what: str) -> RefusedPickleGlobal:
+        return RefusedPickleGlobal(f'{self.source}: refused {call}: {what}')
+
+    def _guarded(self, constructor: Callable, name: str) -> Callable:
+        """``constructor`` counting what it declares against the budget (dtypes: no objects)."""
 
         def checked(*args):
-            sizes = args[1] if name.endswith('_reconstruct') else args[:1]
-            if any(isinstance(n, Integral) and not isinstance(n, bool) and n for n in sizes):
-                raise RefusedPickleGlobal(
-                    f'{self.source}: refused {name}{args!r}: it would allocate memory that the '
-                    'file does not hold (annotation pickles never ask for that)'
-                )
-            return constructor(*args)
+            if name.endswith('_reconstruct') and isinstance(args[0], _NdarrayCall):
+                args = (np.ndarray,) + args[1:]
+            call = f'{name}{args!r}'[:200]
+            if name.endswith('_reconstruct'):
+                self.declare(call, _count(args[1]))
+            elif name.endswith(('bytes', 'bytearray')) and args and _is_size(args[0]):
+                self.declare(call, args[0])
+            result = constructor(*args)
+            if isinstance(result, np.dtype) and result.hasobject:
+                raise self.refuse(call, 'numpy object arrays are not annotation data')
+            return result
 
         return checked
+
+    def declare(self, call: str, size: int) -> None:
+        """Count ``size`` bytes declared by ``call``; refuse beyond the file's size."""
+        self.declared += size
+        if self.declared > self.budget:
+            raise self.refuse(
+                call,
+                f'it would allocate {self.declared} bytes, more than the file holds '
+                f'({self.budget} bytes); annotation pickles never ask for that',
+            )
+
+
+class _NdarrayCall:
+    """``numpy.ndarray`` as a pickle global: an allocation checked against the budget when
+    called, the plain class when handed to ``_reconstruct``."""
+
+    def __init__(self, unpickler: AnnotationUnpickler) -> None:
+        self.unpickler = unpickler
+
+    def __call__(self, shape=(), dtype=float, *args) -> np.ndarray:
+        call = f'numpy.ndarray({shape!r}, {dtype!r})'
+        self.unpickler.declare(call, _count(shape) * np.dtype(dtype).itemsize)
+        return np.ndarray(shape, dtype, *args)
+
+
+def _is_size(value) -> bool:
+    return isinstance(value, Integral) and not isinstance(value, bool)
+
+
+def _count(shape) -> int:
+    """Elements of a declared shape (an int or a tuple of ints); refuses anything else."""
+    dims = (shape,) if _is_size(shape) else tuple(shape)
+    if not all(_is_size(n) and n >= 0 for n in dims):
+        raise ValueError(f'shape {shape!r} is not a tuple of sizes')
+    return int(np.prod(dims, dtype=object))
 
 
 #: Allowed globals that allocate as much as an integer argument asks.
@@ -128,7 +190,8 @@ def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = F
         try:
             if allow_unsafe_pickle:
                 return pickle.load(stream)
-            return AnnotationUnpickler(_BoundedReader(stream), path).load()
+            size = os.fstat(stream.fileno()).st_size
+            return AnnotationUnpickler(_BoundedReader(stream), path, size).load()
         except RefusedPickleGlobal:
             raise
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as exc:

@@ -10,7 +10,7 @@ from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
 from ..utils.errors import AnnotationFileError, DataCheckError
-from .preflight_mixin import PreflightCheckMixin
+from .clip_checks import ClipCheckMixin
 from .safe_pickle import load_annotation_pickle
 from .samplers.seeded_sampler import SeededSampleMixin
 
@@ -61,7 +61,7 @@ def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
 
 
 @DATASETS.register_module()
-class SafePoseDataset(PreflightCheckMixin, SeededSampleMixin, PoseDataset):
+class SafePoseDataset(ClipCheckMixin, SeededSampleMixin, PoseDataset):
     """``PoseDataset`` that cannot be made to run code and checks its data.
 
     - Annotation pickles are read with a restricted unpickler (builtin
@@ -73,7 +73,7 @@ class SafePoseDataset(PreflightCheckMixin, SeededSampleMixin, PoseDataset):
     - Unlabelled clips (``label`` None or absent, natural for pre-training data) keep no
       ``label`` key, so packing them works; a classifier refuses them before the first
       iteration (``SkeletonDataCheckHook``).
-    - Every annotation is checked when loaded (:class:`PreflightCheckMixin`).
+    - Every clip is checked when loaded (:class:`ClipCheckMixin`).
     - With :class:`SeededSampler`, each sample's random draws depend only on
       (seed, epoch, index) (:class:`SeededSampleMixin`).
 
@@ -81,7 +81,7 @@ class SafePoseDataset(PreflightCheckMixin, SeededSampleMixin, PoseDataset):
         ann_file: annotation pickle (local path).
         pipeline: data transforms.
         allow_unsafe_pickle: load ``ann_file`` with plain pickle (runs any code in it).
-        **kwargs: ``PoseDataset`` and :class:`PreflightCheckMixin` arguments
+        **kwargs: ``PoseDataset`` and :class:`ClipCheckMixin` arguments
             (``split``, ``test_mode``, ``sample_requirements``, ...).
     """
 

@@ -5,13 +5,13 @@ from typing import Callable, List, Optional, Sequence, Union
 from mmaction.datasets import BaseActionDataset
 from mmaction.registry import DATASETS
 
-from ..preflight_mixin import PreflightCheckMixin
+from ..clip_checks import ClipCheckMixin
 from ..samplers import SeededSampleMixin
 from .generator import SPLIT_INDEX, generate_split, resolve_classes
 
 
 @DATASETS.register_module()
-class SyntheticSkeletonDataset(PreflightCheckMixin, SeededSampleMixin, BaseActionDataset):
+class SyntheticSkeletonDataset(ClipCheckMixin, SeededSampleMixin, BaseActionDataset):
     """Embedded procedurally generated skeleton actions; needs no file.
 
     Samples are generated in memory at start-up (``load_data_list``) and carry the same
@@ -29,7 +29,7 @@ class SyntheticSkeletonDataset(PreflightCheckMixin, SeededSampleMixin, BaseActio
         max_frames: longest sequence (frames).
         test_mode: True for validation / test datasets.
         metainfo: extra meta information; ``classes`` is filled in.
-        **kwargs: other ``BaseActionDataset`` and ``PreflightCheckMixin`` arguments
+        **kwargs: other ``BaseActionDataset`` and ``ClipCheckMixin`` arguments
             (e.g. ``lazy_init``, ``sample_requirements``).
     """
 

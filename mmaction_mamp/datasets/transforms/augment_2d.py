@@ -6,9 +6,9 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ..clip_checks import clip_name
 from ..coco_layout import COCO_LEFT, COCO_RIGHT
 from .random_source import RandomSource, random_source
-from .skeleton_checks import checked_keypoint, sample_name
 
 
 def left_right_permutation(
@@ -91,16 +91,16 @@ class RandomFlipRotateScale2D(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         """Flip, rotate and scale ``results['keypoint']``."""
-        keypoint = checked_keypoint(results)
+        keypoint = np.asarray(results['keypoint'])
         num_joints = keypoint.shape[2]
         if keypoint.shape[-1] != 2:
             raise ValueError(
-                f'sample {sample_name(results)}: 2-D augmentation needs (x, y) keypoints, got '
+                f'sample {clip_name(results)}: 2-D augmentation needs (x, y) keypoints, got '
                 f'{keypoint.shape[-1]} channels; place it before FormatGCNInput / GenSkeFeat'
             )
         if max(self.left_kp + self.right_kp, default=-1) >= num_joints:
             raise ValueError(
-                f'sample {sample_name(results)}: {num_joints} joints, but left_kp / right_kp '
+                f'sample {clip_name(results)}: {num_joints} joints, but left_kp / right_kp '
                 f'name joint {max(self.left_kp + self.right_kp)}'
             )
         flip, angle, scale = self.draw_parameters(random_source(results))

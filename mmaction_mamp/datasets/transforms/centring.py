@@ -20,7 +20,6 @@ from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
 from ..coco_layout import COCO_HIPS
-from .skeleton_checks import checked_keypoint
 
 
 @TRANSFORMS.register_module()
@@ -56,7 +55,7 @@ class CentreSkeleton(BaseTransform):
     def transform(self, results: dict) -> dict:
         """Centre ``results['keypoint']`` in place of the original."""
         sample = results.get('frame_dir')
-        keypoint = checked_keypoint(results).astype(np.float32, copy=False)
+        keypoint = np.asarray(results['keypoint']).astype(np.float32, copy=False)
         self._check_origin_joint(keypoint, sample)
         absent = ~keypoint.any(axis=(2, 3))  # (M, T)
         present_frames = np.flatnonzero(~absent[0])
@@ -99,7 +98,7 @@ class CentreDetectedJoints(BaseTransform):
     def transform(self, results: dict) -> dict:
         """Centre ``results['keypoint']`` in place of the original."""
         sample = results.get('frame_dir')
-        keypoint = checked_keypoint(results).astype(np.float32, copy=False)
+        keypoint = np.asarray(results['keypoint']).astype(np.float32, copy=False)
         if keypoint.shape[2] <= max(self.origin_joints):
             raise ValueError(
                 f'CentreDetectedJoints: keypoint of {sample} has {keypoint.shape[2]} joints, '

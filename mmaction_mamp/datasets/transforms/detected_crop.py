@@ -5,8 +5,8 @@ from typing import Optional, Sequence, Tuple
 import numpy as np
 from mmaction.registry import TRANSFORMS
 
+from ..clip_checks import clip_name
 from .random_source import random_source
-from .skeleton_checks import checked_keypoint, sample_name
 from .temporal_crop import ValidCropResize, resize_frames
 from .undetected_joints import checked_keypoint_score
 
@@ -60,14 +60,14 @@ class DetectedCropResize(ValidCropResize):
 
     def transform(self, results: dict) -> dict:
         """Crop ``keypoint`` (and ``keypoint_score``) to the detected span and resize."""
-        keypoint = checked_keypoint(results)
+        keypoint = np.asarray(results['keypoint'])
         score = None
         if 'keypoint_score' in results:
             score = checked_keypoint_score(results, keypoint)
         first, last = detected_span(keypoint, score)
         if last - first < self.min_valid_frames:
             raise ValueError(
-                f'sample {sample_name(results)}: {last - first} frames from the first to the '
+                f'sample {clip_name(results)}: {last - first} frames from the first to the '
                 f'last detection, fewer than the {self.min_valid_frames} a token needs'
             )
         start, end = self.crop_bounds(last - first, random_source(results))

@@ -17,17 +17,23 @@ import torch
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ...utils.errors import RunConfigError
 from ...utils.skeleton_tokens import patchify
+from ..clip_checks import clip_name
 from .random_source import random_source
-from .skeleton_checks import sample_name
 
 
 def check_mask_ratio(mask_ratio: float) -> None:
-    """Refuse a ratio that masks nothing (the loss would be 0 / 0) or everything."""
+    """Refuse a ratio that masks nothing (the loss would be 0 / 0) or everything.
+
+    Raises:
+        RunConfigError: when the pipeline is built, before the run starts.
+    """
     if not 0.0 < mask_ratio < 1.0:
-        raise ValueError(
-            f'mask_ratio must be in (0, 1), got {mask_ratio}: with no masked token the loss '
-            'averages over nothing (NaN), with no visible token the encoder sees nothing'
+        raise RunConfigError(
+            f'MotionAwareMasking: mask_ratio must be in (0, 1), got {mask_ratio}: with no '
+            'masked token the loss averages over nothing (NaN), with no visible token the '
+            'encoder sees nothing (the paper uses 0.9)'
         )
 
 
@@ -37,12 +43,13 @@ def num_visible_tokens(num_tokens: int, mask_ratio: float) -> int:
     For L = 750 and 0.9 this is ``int(74.99999999999999) = 74``.
 
     Raises:
-        ValueError: the ratio leaves no visible or no masked token of ``num_tokens``.
+        RunConfigError: the ratio leaves no visible or no masked token of ``num_tokens``
+            (the data check's dry run of the pipeline meets it before iteration 1).
     """
     check_mask_ratio(mask_ratio)
     num_visible = int(num_tokens * (1 - mask_ratio))
     if not 0 < num_visible < num_tokens:
-        raise ValueError(
+        raise RunConfigError(
             f'mask_ratio={mask_ratio} leaves {num_visible} of {num_tokens} tokens visible; '
             'at least one token must stay visible and one be masked'
         )
@@ -179,13 +186,13 @@ class MotionAwareMasking(BaseTransform):
             or frames < 2 * self.temporal_patch_size
         ):
             raise ValueError(
-                f'sample {sample_name(results)}: keypoint {keypoint.shape} cannot be cut into '
+                f'sample {clip_name(results)}: keypoint {keypoint.shape} cannot be cut into '
                 f'at least two temporal patches of {self.temporal_patch_size} frames x '
                 f'{self.spatial_patch_size} joints; crop/resize it first (ValidCropResize)'
             )
         if self.motion_channels is not None and self.motion_channels > keypoint.shape[-1]:
             raise ValueError(
-                f'sample {sample_name(results)}: motion_channels={self.motion_channels} but '
+                f'sample {clip_name(results)}: motion_channels={self.motion_channels} but '
                 f'keypoint {keypoint.shape} has {keypoint.shape[-1]} channels'
             )
         coordinates = keypoint[..., : self.motion_channels]

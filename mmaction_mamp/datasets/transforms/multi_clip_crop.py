@@ -6,7 +6,7 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from .skeleton_checks import checked_keypoint, sample_name
+from ..clip_checks import clip_name
 from .temporal_crop import count_valid_frames, resize_frames
 
 
@@ -59,10 +59,10 @@ class MultiClipCropResize(BaseTransform):
         return [(start, start + length) for start in starts]
 
     def transform(self, results: dict) -> dict:
-        keypoint = checked_keypoint(results)
+        keypoint = np.asarray(results['keypoint'])
         valid = count_valid_frames(keypoint)
         if valid < 1:
-            raise ValueError(f'sample {sample_name(results)}: no valid (non-zero) frame')
+            raise ValueError(f'sample {clip_name(results)}: no valid (non-zero) frame')
         clips = [
             resize_frames(keypoint[:, start:end], self.clip_len)
             for start, end in self.crop_bounds(valid)

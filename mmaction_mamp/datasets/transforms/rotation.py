@@ -4,8 +4,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ..clip_checks import clip_name
 from .random_source import random_source
-from .skeleton_checks import checked_keypoint, sample_name
 
 
 def rotation_matrix(angles: np.ndarray) -> np.ndarray:
@@ -33,10 +33,10 @@ class RandomRot3D(BaseTransform):
         self.theta = theta
 
     def transform(self, results: dict) -> dict:
-        keypoint = checked_keypoint(results)
+        keypoint = np.asarray(results['keypoint'])
         if keypoint.shape[-1] != 3:
             raise ValueError(
-                f'sample {sample_name(results)}: rotation needs 3-D joints, got '
+                f'sample {clip_name(results)}: rotation needs 3-D joints, got '
                 f'{keypoint.shape[-1]} coordinates (2-D poses: RandomFlipRotateScale2D)'
             )
         angles = random_source(results).uniform(-self.theta, self.theta, size=3)

@@ -6,8 +6,8 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
+from ..clip_checks import clip_name
 from .random_source import RandomSource, random_source
-from .skeleton_checks import checked_keypoint, sample_name
 
 
 def count_valid_frames(keypoint: np.ndarray) -> int:
@@ -96,11 +96,11 @@ class ValidCropResize(BaseTransform):
         return start, start + length
 
     def transform(self, results: dict) -> dict:
-        keypoint = checked_keypoint(results)
+        keypoint = np.asarray(results['keypoint'])
         valid = count_valid_frames(keypoint)
         if valid < self.min_valid_frames:
             raise ValueError(
-                f'sample {sample_name(results)}: {valid} valid (non-zero) frames, fewer than '
+                f'sample {clip_name(results)}: {valid} valid (non-zero) frames, fewer than '
                 f'the {self.min_valid_frames} a token needs'
             )
         start, end = self.crop_bounds(valid, random_source(results))

@@ -4,16 +4,17 @@ import numpy as np
 from mmaction.registry import TRANSFORMS
 from mmcv.transforms import BaseTransform
 
-from .skeleton_checks import checked_keypoint, sample_name
+from ..clip_checks import clip_name
 
 
 def checked_keypoint_score(results: dict, keypoint: np.ndarray) -> np.ndarray:
-    """``results['keypoint_score']`` after checking it is finite and matches (M, T, V).
+    """``results['keypoint_score']`` after checking it matches (M, T, V) (the clip check
+    made sure it is finite).
 
     Raises:
         ValueError: naming the sample and the problem.
     """
-    name = sample_name(results)
+    name = clip_name(results)
     if 'keypoint_score' not in results:
         raise ValueError(
             f'sample {name}: no "keypoint_score" array; 2-D pose annotations (mmaction2 '
@@ -25,8 +26,6 @@ def checked_keypoint_score(results: dict, keypoint: np.ndarray) -> np.ndarray:
             f'sample {name}: keypoint_score has shape {score.shape}, keypoint '
             f'{keypoint.shape}; expected (M, T, V) = {keypoint.shape[:3]}'
         )
-    if not np.isfinite(score).all():
-        raise ValueError(f'sample {name}: keypoint_score holds non-finite values')
     return score
 
 
@@ -56,7 +55,7 @@ class ZeroUndetectedJoints(BaseTransform):
 
     def transform(self, results: dict) -> dict:
         """Zero the undetected keypoints of ``results['keypoint']``."""
-        keypoint = checked_keypoint(results).astype(np.float32)
+        keypoint = np.asarray(results['keypoint']).astype(np.float32)
         score = checked_keypoint_score(results, keypoint)
         undetected = score <= self.score_thr  # (M, T, V)
         keypoint[undetected] = 0

@@ -3,21 +3,19 @@
 from mmaction.registry import HOOKS
 from mmengine.hooks import Hook
 
+from ...datasets.clip_checks import check_dataloader
 from ..checkpoints import unwrap
-from ..data_checks import check_dataloader
 
 
 @HOOKS.register_module()
 class SkeletonDataCheckHook(Hook):
-    """Pre-flight check of the training, validation and test data (``data_checks``).
+    """The clip check (``mmaction_mamp.datasets.clip_checks``) of the train, val and test data.
 
     ``before_train`` checks the training dataloader and, when the run validates, the
-    validation one; ``before_test`` the test dataloader. Both run after the datasets are
-    built and before their first iteration, so a bad clip anywhere, a joint layout the
-    model does not expect or unlabelled clips for a classifier stop the run at once
-    (:class:`~mmaction_mamp.utils.errors.DataCheckError`) instead of hours in. Labels are
-    checked where the model classifies (it has a ``cls_head``). The k-NN monitor checks
-    its own dataloaders the same way.
+    validation one; ``before_test`` the test dataloader: after the datasets are built and
+    checked on load, before their first iteration. Labels are checked where the model
+    classifies (it has a ``cls_head``). The k-NN monitor checks its own dataloaders the
+    same way. Raises :class:`~mmaction_mamp.utils.errors.DataCheckError`.
     """
 
     priority = 'LOW'

@@ -11,10 +11,10 @@ from mmengine.hooks import Hook
 from torch import nn
 from torch.utils.data import DataLoader
 
+from ...datasets.clip_checks import check_dataloader
 from ...evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
 from ...utils.random_state import preserved_random_state
 from ..checkpoints import unwrap
-from ..data_checks import check_dataloader
 
 
 def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:

@@ -1,0 +1,503 @@
+"""Whether a skeleton clip is usable: the one data check of a run, before iteration 1.
+
+Every clip is read once (:func:`summarize_clips`): its (M, T, V, C) ``keypoint`` shape, its
+valid (non-zero) frames and its label, vectorised (clips of the same (M, V, C) are
+concatenated along time in chunks, reduced per frame, then per clip with
+``np.add.reduceat``, on a thread pool: NTU holds 114k clips). :func:`bad_clips` then
+compares the summary with a :class:`ClipRequirements` and gives every bad clip with its
+reason. Two places apply it:
+
+- :class:`ClipCheckMixin`, in a dataset's ``filter_data`` (mmengine's override point
+  after loading): every reason a clip can be bad in that data (malformed or non-finite
+  keypoints or scores, fewer valid frames than a pipeline step needs, a joint / coordinate
+  layout other than the one stated or, unstated, the one most clips have, a label that
+  is not a class index or not below the stated ``num_classes``). The dataset stops with
+  every bad clip listed, or in skip mode drops them all and writes the skip list.
+- :func:`check_dataloader`, called by ``SkeletonDataCheckHook`` (train, val and test
+  loaders) and ``KNNMonitorHook`` (its own loaders): the data against the model (its
+  joints, the head's classes, labels where they are used) and one dry run of the
+  pipeline (clip length, channels, token count), reusing the dataset's summary.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from numbers import Integral
+from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+import torch
+from mmengine.dataset import pseudo_collate
+from mmengine.dist import get_rank
+from mmengine.logging import print_log
+from mmengine.model import is_model_wrapper
+
+from ..utils.atomic_file import atomic_write_bytes
+from ..utils.errors import DataCheckError
+from ..utils.random_state import preserved_random_state
+
+CHUNK_FRAMES = 1 << 16  # person-frames summed per chunk (~30 MB of float32 NTU joints)
+REPORT_LIMIT = 50  # bad clips listed in a message (the skip list file has all)
+ENCODER_ATTRIBUTES = ('num_frames', 'num_joints', 'in_channels', 'num_tokens')
+
+
+@dataclass(frozen=True)
+class ClipRequirements:
+    """What every clip must satisfy (None: not checked, or the layout most clips have).
+
+    Attributes:
+        num_joints: joints V per frame.
+        num_coords: coordinates C per joint.
+        min_valid_frames: fewest valid (non-zero) frames (one token's worth).
+        num_classes: labels must be integers in [0, num_classes).
+        labels_required: every clip must have a label (implied by num_classes).
+    """
+
+    num_joints: Optional[int] = None
+    num_coords: Optional[int] = None
+    min_valid_frames: int = 1
+    num_classes: Optional[int] = None
+    labels_required: bool = False
+
+
+@dataclass(frozen=True)
+class BadClip:
+    """One clip that fails the check: its position, name and reason."""
+
+    position: int
+    name: str
+    reason: str
+
+
+@dataclass
+class ClipSummary:
+    """What the check needs of every clip of a dataset, in list order.
+
+    Attributes:
+        names: ``frame_dir`` (or ``filename``) of each clip.
+        shapes: (N, 4) int (M, T, V, C); rows of malformed clips are -1.
+        valid_frames: (N,) frames whose coordinate sum is non-zero.
+        labels: the raw ``label`` values (None where absent).
+        malformed: position -> reason for clips unusable whatever the requirements.
+    """
+
+    names: List[str]
+    shapes: np.ndarray
+    valid_frames: np.ndarray
+    labels: list
+    malformed: Dict[int, str] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+    def layout(self) -> Tuple[Optional[int], Optional[int]]:
+        """The (V, C) most well-formed clips have, (None, None) when none is well-formed."""
+        usable = self.shapes[self.shapes[:, 0] >= 0, 2:]
+        if not len(usable):
+            return None, None
+        return Counter(map(tuple, usable.tolist())).most_common(1)[0][0]
+
+    def subset(self, positions: Sequence[int]) -> ClipSummary:
+        """The summary of the clips at ``positions``, renumbered from 0."""
+        new = {old: i for i, old in enumerate(positions)}
+        return ClipSummary(
+            names=[self.names[i] for i in positions],
+            shapes=self.shapes[list(positions)],
+            valid_frames=self.valid_frames[list(positions)],
+            labels=[self.labels[i] for i in positions],
+            malformed={new[i]: r for i, r in self.malformed.items() if i in new},
+        )
+
+
+def clip_name(item: dict, position: Optional[int] = None) -> str:
+    """``frame_dir`` (or ``filename``) of a clip, else its position."""
+    fallback = f'annotation #{position}' if position is not None else '<unnamed clip>'
+    return str(item.get('frame_dir', item.get('filename', fallback)))
+
+
+def pipeline_min_valid_frames(pipeline) -> int:
+    """The most valid frames any step of a built pipeline needs (``min_valid_frames``)."""
+    steps = getattr(pipeline, 'transforms', None) or []
+    return max([getattr(step, 'min_valid_frames', 1) for step in steps] + [1])
+
+
+def _malformed_reason(item: dict) -> Optional[str]:
+    """Why a clip's arrays are unusable whatever the requirements, or None."""
+    keypoint = item.get('keypoint')
+    if not isinstance(keypoint, np.ndarray):
+        return 'no "keypoint" array'
+    if keypoint.ndim != 4:
+        return f'keypoint must be (M, T, V, C), got shape {keypoint.shape}'
+    if not np.issubdtype(keypoint.dtype, np.number) or np.iscomplexobj(keypoint):
+        return f'keypoint has non-numeric dtype {keypoint.dtype}'
+    if 0 in keypoint.shape[:2]:
+        return (
+            f'keypoint has no {"person" if keypoint.shape[0] == 0 else "frame"} ({keypoint.shape})'
+        )
+    score = item.get('keypoint_score')
+    if score is not None:
+        if np.shape(score) != keypoint.shape[:3]:
+            return f'keypoint_score has shape {np.shape(score)}, expected {keypoint.shape[:3]}'
+        if not np.isfinite(score).all():
+            return 'keypoint_score holds non-finite values'
+    return None
+
+
+def _frame_counts(clips: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
+    """Valid and non-finite frame counts of clips sharing (M, V, C), each (len(clips),)."""
+    starts = np.cumsum([0] + [clip.shape[1] for clip in clips[:-1]])
+    with np.errstate(over='ignore', invalid='ignore'):  # overflowing sums are reported
+        per_frame_sum = np.concatenate(clips, axis=1).sum(axis=(0, 2, 3))  # (sum T,)
+    valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
+    non_finite = np.add.reduceat((~np.isfinite(per_frame_sum)).astype(np.int64), starts)
+    return valid, non_finite
+
+
+def _non_finite_reason(clip: np.ndarray, num_frames: int) -> str:
+    bad_frames = np.flatnonzero(~np.isfinite(clip).all(axis=(0, 2, 3)))
+    if bad_frames.size == 0:
+        return 'coordinates so large that their frame sums overflow'
+    return f'non-finite coordinates in {num_frames} frame(s), first frame {bad_frames[0]}'
+
+
+def _count_frames(
+    clips: Dict[int, np.ndarray], valid_frames: np.ndarray, num_threads: int
+) -> Dict[int, str]:
+    """Fill ``valid_frames``; return position -> reason for non-finite clips."""
+    chunks: List[List[int]] = []
+    groups: Dict[tuple, List[int]] = {}
+    for position, clip in clips.items():
+        groups.setdefault((clip.shape[0],) + clip.shape[2:], []).append(position)
+    for group in groups.values():
+        chunk, size = [], 0
+        for position in group:
+            chunk.append(position)
+            size += clips[position].shape[0] * clips[position].shape[1]
+            if size >= CHUNK_FRAMES:
+                chunks.append(chunk)
+                chunk, size = [], 0
+        chunks += [chunk] if chunk else []
+
+    def count(chunk: List[int]) -> Dict[int, str]:
+        valid, non_finite = _frame_counts([clips[position] for position in chunk])
+        valid_frames[chunk] = valid
+        return {
+            position: _non_finite_reason(clips[position], bad)
+            for position, bad in zip(chunk, non_finite.tolist())
+            if bad
+        }
+
+    problems: Dict[int, str] = {}
+    with ThreadPoolExecutor(max_workers=num_threads) as pool:
+        for found in pool.map(count, chunks):
+            problems.update(found)
+    return problems
+
+
+def summarize_clips(data_list: Sequence[dict], num_threads: Optional[int] = None) -> ClipSummary:
+    """Read every clip of ``data_list`` once (see the module docstring).
+
+    Args:
+        data_list: annotations (dicts with ``keypoint`` (M, T, V, C) and ``label``).
+        num_threads: worker threads for the frame counts (default: CPU count, at most 8).
+    """
+    shapes = np.full((len(data_list), 4), -1, dtype=np.int64)
+    malformed: Dict[int, str] = {}
+    clips: Dict[int, np.ndarray] = {}
+    for position, item in enumerate(data_list):
+        reason = _malformed_reason(item)
+        if reason is None:
+            clips[position] = item['keypoint']
+            shapes[position] = item['keypoint'].shape
+        else:
+            malformed[position] = reason
+    valid_frames = np.zeros(len(data_list), dtype=np.int64)
+    malformed.update(_count_frames(clips, valid_frames, num_threads or min(8, os.cpu_count() or 1)))
+    for position in malformed:
+        shapes[position] = -1
+    return ClipSummary(
+        names=[clip_name(item, i) for i, item in enumerate(data_list)],
+        shapes=shapes,
+        valid_frames=valid_frames,
+        labels=[item.get('label') for item in data_list],
+        malformed=malformed,
+    )
+
+
+def _label_problem(label, requirements: ClipRequirements) -> Optional[str]:
+    if label is None:
+        needed = requirements.labels_required or requirements.num_classes is not None
+        return 'no label (unlabelled clip), but labels are needed here' if needed else None
+    if not isinstance(label, Integral) or isinstance(label, bool):
+        return f'label {label!r} is not an integer class index'
+    if label < 0:
+        return f'label {label} is negative'
+    if requirements.num_classes is not None and label >= requirements.num_classes:
+        return f'label {label} out of range for {requirements.num_classes} classes'
+    return None
+
+
+def bad_clips(summary: ClipSummary, requirements: ClipRequirements) -> List[BadClip]:
+    """Every clip of ``summary`` that fails ``requirements``, in list order, one reason each.
+
+    Unstated joints / coordinates default to the layout most clips have.
+    """
+    reasons = dict(summary.malformed)
+    joints, coords = summary.layout()
+    checks = (
+        (requirements.num_joints or joints, 2, '{} joints, the model expects {}'),
+        (requirements.num_coords or coords, 3, '{} coordinates per joint, the model expects {}'),
+    )
+    for expected, axis, template in checks:
+        found = summary.shapes[:, axis]
+        for position in np.flatnonzero((found >= 0) & (found != expected)).tolist():
+            reasons.setdefault(position, template.format(found[position], expected))
+    short = summary.valid_frames < requirements.min_valid_frames
+    for position in np.flatnonzero(short).tolist():
+        reasons.setdefault(
+            position,
+            f'{summary.valid_frames[position]} valid (non-zero) frame(s), fewer than the '
+            f'{requirements.min_valid_frames} one token needs',
+        )
+    for position, label in enumerate(summary.labels):
+        problem = position not in reasons and _label_problem(label, requirements)
+        if problem:
+            reasons[position] = problem
+    return [BadClip(i, summary.names[i], reasons[i]) for i in sorted(reasons)]
+
+
+def clip_report(bad: Sequence[BadClip], source: str, limit: Optional[int] = REPORT_LIMIT) -> str:
+    """One ``name: reason`` line per bad clip (``limit`` lines at most) under a header."""
+    shown = bad if limit is None else bad[:limit]
+    lines = [f'{len(bad)} bad sample(s) in {source}:']
+    lines += [f'  {clip.name}: {clip.reason}' for clip in shown]
+    if len(shown) < len(bad):
+        lines.append(f'  ... and {len(bad) - len(shown)} more')
+    return '\n'.join(lines)
+
+
+def dataset_source(dataset) -> str:
+    """The annotation file and split of a dataset, else its class name."""
+    source = getattr(dataset, 'ann_file', None) or type(dataset).__name__
+    split = getattr(dataset, 'split', None)
+    return source if split is None else f'{source} (split {split!r})'
+
+
+class ClipCheckMixin:
+    """Check every clip in ``filter_data``, when the dataset loads (before any iteration).
+
+    The summary is kept as ``clip_summary`` for :func:`check_dataloader`. By default a bad
+    clip stops the run with every bad clip and its reason listed. With
+    ``skip_bad_samples=True`` every bad clip is dropped whatever its reason, listed in
+    ``bad_sample_file`` (one ``name<TAB>reason`` per line) and counted in the log. Joints
+    and coordinates not stated in ``sample_requirements`` are those most clips have; the
+    class count defaults to the dataset's ``num_classes`` (mmaction2's argument).
+
+    Args:
+        sample_requirements: fields of :class:`ClipRequirements`.
+        skip_bad_samples: drop bad clips instead of raising.
+        bad_sample_file: where skip mode lists the dropped clips.
+    """
+
+    def __init__(
+        self,
+        *args,
+        sample_requirements: Optional[dict] = None,
+        skip_bad_samples: bool = False,
+        bad_sample_file: Optional[str] = None,
+        **kwargs,
+    ) -> None:
+        self.sample_requirements = ClipRequirements(**(sample_requirements or {}))
+        self.skip_bad_samples = skip_bad_samples
+        self.bad_sample_file = bad_sample_file
+        self.clip_summary: Optional[ClipSummary] = None
+        super().__init__(*args, **kwargs)
+
+    def filter_data(self) -> List[dict]:
+        """mmengine's (and the parent's) filtering, then the clip check."""
+        data_list, source = super().filter_data(), dataset_source(self)
+        if not data_list:
+            raise DataCheckError(f'{source}: the annotation list is empty')
+        stated = self.sample_requirements
+        requirements = replace(
+            stated,
+            min_valid_frames=max(stated.min_valid_frames, pipeline_min_valid_frames(self.pipeline)),
+            num_classes=stated.num_classes or getattr(self, 'num_classes', None),
+        )
+        summary = summarize_clips(data_list)
+        bad = bad_clips(summary, requirements)
+        if bad and not self.skip_bad_samples:
+            key = 'val_dataloader' if self.test_mode else 'train_dataloader'
+            raise DataCheckError(
+                clip_report(bad, source) + '\nFix or remove them, or train on the rest with '
+                f'skip mode (--cfg-options {key}.dataset.skip_bad_samples=True).'
+            )
+        if bad:
+            kept = sorted(set(range(len(data_list))) - {clip.position for clip in bad})
+            if not kept:
+                raise DataCheckError(
+                    f'{source}: every clip is bad, nothing left\n' + clip_report(bad, source)
+                )
+            self._record_skipped(bad, source)
+            data_list, summary = [data_list[i] for i in kept], summary.subset(kept)
+        self.clip_summary = summary
+        print_log(
+            f'Pre-flight check of {source}: {len(data_list) + len(bad)} samples, {len(bad)} skipped',
+            logger='current',
+        )
+        return data_list
+
+    def _record_skipped(self, bad: List[BadClip], source: str) -> None:
+        """Write the skip list (rank 0) and log the count."""
+        where = ''
+        if self.bad_sample_file and get_rank() == 0:
+            lines = ''.join(f'{clip.name}\t{clip.reason}\n' for clip in bad)
+            atomic_write_bytes(self.bad_sample_file, lines.encode())
+            where = f', listed in {self.bad_sample_file}'
+        print_log(
+            f'Skip mode: without {len(bad)} bad sample(s){where}\n' + clip_report(bad, source),
+            logger='current',
+            level=logging.WARNING,
+        )
+
+
+# --- the data against the model (SkeletonDataCheckHook, KNNMonitorHook) ----------------------
+
+
+def leaf_datasets(dataset) -> Iterator:
+    """The datasets holding clips behind ``dataset`` (``ConcatDataset`` and ``RepeatDataset``
+    style wrappers, which expose ``datasets`` / ``dataset``, looked through)."""
+    inner = getattr(dataset, 'datasets', None)
+    if isinstance(inner, (list, tuple)):
+        for part in inner:
+            yield from leaf_datasets(part)
+        return
+    wrapped = getattr(dataset, 'dataset', None)
+    if wrapped is not None and wrapped is not dataset:
+        yield from leaf_datasets(wrapped)
+        return
+    yield dataset
+
+
+def _summary_of(dataset) -> Optional[ClipSummary]:
+    """The summary the dataset kept at load (if it still matches), else one made now."""
+    summary = getattr(dataset, 'clip_summary', None)
+    if summary is not None and len(summary) == len(dataset):
+        return summary
+    if not hasattr(dataset, 'get_data_info'):
+        return None
+    return summarize_clips([dataset.get_data_info(i) for i in range(len(dataset))])
+
+
+def _dry_run_problems(dataset, encoder, index: int, name: str) -> List[str]:
+    """Problems of one clip's pipeline output against the encoder."""
+    try:
+        with preserved_random_state():
+            packed = pseudo_collate([dataset[index]])
+    except Exception as exc:
+        return [f'the pipeline fails on {name}: {type(exc).__name__}: {exc}']
+    inputs = packed['inputs'][0]
+    if encoder is None or not torch.is_tensor(inputs) or inputs.dim() < 3:
+        return []
+    frames, joints, channels = inputs.shape[-3:]
+    expected = (
+        ('frames', frames, encoder.num_frames, 'model.backbone.num_frames and the crop clip_len'),
+        ('joints', joints, encoder.num_joints, 'model.backbone.num_joints'),
+        ('channels', channels, encoder.in_channels, 'model.backbone.in_channels'),
+    )
+    problems = [
+        f'the pipeline gives clips of {found} {what}, the encoder expects {wanted}: make '
+        f'{key} and the data agree'
+        for what, found, wanted, key in expected
+        if found != wanted
+    ]
+    sample = packed['data_samples'][0]
+    if not problems and 'mask' in sample:
+        tokens = torch.as_tensor(sample.mask).shape[-1]
+        if tokens != encoder.num_tokens:
+            problems.append(
+                f'MotionAwareMasking gives {tokens} tokens per person, the encoder has '
+                f"{encoder.num_tokens}: use the encoder's temporal_patch_size / "
+                'spatial_patch_size in the masking step'
+            )
+    return problems
+
+
+def _model_problems(
+    dataset, summary: ClipSummary, encoder, requirements: ClipRequirements, name: str
+) -> List[str]:
+    """The clips against the model; a joint count no clip shares with the model is one line."""
+    joints = encoder.num_joints if encoder is not None else summary.layout()[0]
+    found = summary.shapes[summary.shapes[:, 0] >= 0, 2]
+    if len(found) and (found != joints).all():
+        return [
+            f'the clips have {" / ".join(map(str, sorted(set(found.tolist()))))} joints, the '
+            f'model expects {joints} (model.backbone.num_joints): state the joint layout once '
+            'in the config and let every part use it (docs/custom_data.md)'
+        ]
+    requirements = replace(
+        requirements,
+        num_joints=joints,
+        min_valid_frames=pipeline_min_valid_frames(getattr(dataset, 'pipeline', None)),
+    )
+    bad = bad_clips(summary, requirements)
+    if bad:
+        return [
+            clip_report(bad, 'the clips') + f'\nTo drop them in skip mode, state what the model '
+            f'needs on the dataset ({name}.dataset.sample_requirements, e.g. '
+            f'dict(num_joints={joints}, num_classes={requirements.num_classes}, '
+            f'labels_required={requirements.labels_required}))'
+        ]
+    labels = [label for label in summary.labels if label is not None]
+    if requirements.num_classes and labels and max(labels) + 1 < requirements.num_classes:
+        print_log(
+            f'{name}: {dataset_source(dataset)}: the labels reach {max(labels)} '
+            f'({max(labels) + 1} classes), the head has num_classes={requirements.num_classes}: '
+            'set model.cls_head.num_classes to the number of classes of the data',
+            logger='current',
+            level=logging.WARNING,
+        )
+    return []
+
+
+def check_dataloader(model, dataloader, name: str, labels_required: bool) -> None:
+    """Check every dataset behind ``dataloader`` against ``model`` (module docstring).
+
+    Args:
+        model: the runner's model (possibly wrapped).
+        dataloader: a built dataloader.
+        name: its config key, for messages (e.g. ``'train_dataloader'``).
+        labels_required: whether this loader's labels are used (classifier, k-NN).
+
+    Raises:
+        DataCheckError: listing every problem found.
+    """
+    model = model.module if is_model_wrapper(model) else model
+    encoder = getattr(model, 'backbone', None)
+    if not all(hasattr(encoder, attribute) for attribute in ENCODER_ATTRIBUTES):
+        encoder = None
+    head_classes = getattr(getattr(model, 'cls_head', None), 'num_classes', None)
+    requirements = ClipRequirements(
+        num_classes=head_classes if labels_required else None, labels_required=labels_required
+    )
+    messages = []
+    for dataset in leaf_datasets(dataloader.dataset):
+        prefix = f'{name}: {dataset_source(dataset)}: '
+        if len(dataset) == 0:
+            messages.append(prefix + 'the dataset is empty')
+            continue
+        summary, first = _summary_of(dataset), 0
+        problems = []
+        if summary is not None:
+            problems = _model_problems(dataset, summary, encoder, requirements, name)
+            first = int(np.argmax(summary.shapes[:, 0] >= 0))
+        if not problems:
+            clip = summary.names[first] if summary is not None else f'sample {first}'
+            problems = _dry_run_problems(dataset, encoder, first, clip)
+        messages += [prefix + problem for problem in problems]
+    if messages:
+        raise DataCheckError('\n'.join(messages))
