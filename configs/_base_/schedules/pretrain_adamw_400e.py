@@ -13,7 +13,6 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 
 optim_wrapper = dict(
     type='OptimWrapper',
-    constructor='ParamwiseSummaryOptimWrapperConstructor',  # one log line, not one per tensor
     # fused: one kernel over all parameters instead of ~10 tensor ops per parameter; the
     # same update up to float rounding (profiled: ~14 % of the CPU step was the optimizer)
     optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.95), weight_decay=0.05, fused=True),

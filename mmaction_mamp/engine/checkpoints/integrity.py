@@ -1,6 +1,6 @@
-"""Which weights of a model are not finite (a diverged run must not be saved)."""
+"""Which tensors hold a NaN or an infinity: the one non-finite check (loss, grads, weights)."""
 
-from typing import List
+from typing import Iterable, List, Tuple
 
 import torch
 from mmengine.model import is_model_wrapper
@@ -12,10 +12,17 @@ def unwrap(model: nn.Module) -> nn.Module:
     return model.module if is_model_wrapper(model) else model
 
 
+def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
+    """Names of the floating-point tensors (any shape) that hold a NaN or an infinity.
+
+    One device synchronisation when every tensor is finite (the usual case).
+    """
+    named = [(name, t) for name, t in named if torch.is_tensor(t) and t.is_floating_point()]
+    if not named or bool(torch.stack([torch.isfinite(t).all() for _, t in named]).all()):
+        return []
+    return [name for name, t in named if not bool(torch.isfinite(t).all())]
+
+
 def non_finite_weights(model: nn.Module) -> List[str]:
     """Names of the parameters and floating-point buffers holding a NaN or an infinity."""
-    return [
-        name
-        for name, tensor in unwrap(model).state_dict().items()
-        if torch.is_floating_point(tensor) and not bool(torch.isfinite(tensor).all())
-    ]
+    return non_finite(unwrap(model).state_dict().items())

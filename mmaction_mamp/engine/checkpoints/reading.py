@@ -1,21 +1,19 @@
-"""Reading checkpoints without letting them run code, and choosing one to resume from.
+"""Reading checkpoints: the one place that decides whether a file is readable and safe.
 
-``torch.load`` runs whatever a checkpoint's pickle names unless ``weights_only=True``
-is in force, and torch's default for it depends on the version (False up to 2.5) and
-on the environment (``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``). Every checkpoint a run will
-read is therefore first read here with ``weights_only=True`` passed explicitly: a file
-that needs anything beyond tensors and plain containers is refused, naming the file and
-the globals it asks for, before mmengine reads it its own way.
+``torch.load`` runs what a pickle names unless ``weights_only=True`` is in force, whose
+default depends on the torch version (False up to 2.5) and ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``;
+it is passed explicitly here. A refused file is named with the globals it asks for, read
+from the pickle opcodes without running them (zip, legacy and plain pickle files alike).
 """
 
-from __future__ import annotations
-
+import io
 import logging
 import os.path as osp
-import pickle
+import pickletools
 import re
+import zipfile
 from pathlib import Path
-from typing import Any, List, Optional, Tuple
+from typing import Any, Iterable, List, Optional
 
 import torch
 from mmengine.logging import print_log
@@ -24,9 +22,10 @@ from ...utils.errors import CheckpointError
 
 #: Name of the checkpoint ``PreemptionHook`` writes after iteration N.
 PREEMPTED_TEMPLATE = 'preempted_iter_{}.pth'
-#: Checkpoint files of a work dir: CheckpointHook's ``epoch_N`` / ``iter_N`` and the
-#: pre-emption checkpoints.
+#: What a work dir's checkpoints are called (CheckpointHook's and PreemptionHook's).
 CHECKPOINT_NAME = re.compile(r'^(epoch|iter|preempted_iter)_\d+\.pth$')
+#: Globals (besides ``torch.*``) of plain tensor checkpoints; a refused file names others.
+_PLAIN = frozenset({'collections.OrderedDict', '_codecs.encode', 'builtins.set'})
 
 
 def is_remote(path: str) -> bool:
@@ -34,87 +33,92 @@ def is_remote(path: str) -> bool:
     return '://' in path
 
 
-def _refused_globals(path: str) -> List[str]:
-    try:
-        return sorted(torch.serialization.get_unsafe_globals_in_checkpoint(path))
-    except Exception:  # not a zip checkpoint: the load error says enough
-        return []
+def pickle_globals(path: str) -> List[str]:
+    """The ``module.name`` globals the pickles of a file ask for, found without running them.
+
+    Reads the ``.pkl`` members of a zip checkpoint, else the (up to five, as in torch's
+    legacy format) pickles at the start of the file. Names ``STACK_GLOBAL`` operands as
+    far as the opcodes show them: this explains a refusal, ``weights_only`` is the safety.
+    """
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name.endswith('.pkl')]
+            streams = [io.BytesIO(archive.read(name)) for name in names]
+    else:
+        streams = [io.BytesIO(Path(path).read_bytes())]
+    found = set()
+    for stream in streams:
+        for _ in range(5):
+            pushed, memo = [], {}  # what each opcode pushed (strings, else None); the memo
+            try:
+                for opcode, arg, _ in pickletools.genops(stream):
+                    if opcode.name in ('GLOBAL', 'INST'):
+                        found.add(arg.replace(' ', '.'))
+                    elif opcode.name == 'STACK_GLOBAL' and len(pushed) > 1:
+                        found.add(f'{pushed[-2]}.{pushed[-1]}')
+                    elif opcode.name.endswith(('PUT', 'MEMOIZE')) and pushed:
+                        memo[len(memo) if arg is None else arg] = pushed[-1]
+                    elif opcode.name.endswith('GET') or opcode.stack_after:
+                        pushed.append(memo.get(arg) if 'GET' in opcode.name else arg)
+            except Exception:  # past the last pickle, or not a pickle
+                break
+    return sorted(found)
 
 
 def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
-    """``torch.load(path, weights_only=True)`` with errors that name the file.
+    """``torch.load(path, weights_only=True)`` with errors that name the file and why.
 
     Raises:
         CheckpointError: the path is remote, missing, a directory, empty, truncated or
-            corrupt, or the file needs globals beyond ``weights_only`` (which could run
-            code when unpickled); the message names the file and the reason.
+            corrupt, or its pickles need globals beyond ``weights_only`` (named).
     """
-    path = str(path)
+    path, problem = str(path), None
     if is_remote(path):
-        raise CheckpointError(
-            f'{path}: remote checkpoints cannot be checked before they are read; '
-            'download the file and give its local path'
-        )
-    if not osp.exists(path):
-        raise CheckpointError(f'checkpoint {path} not found')
-    if osp.isdir(path):
-        raise CheckpointError(f'checkpoint {path} is a directory, not a file')
-    if osp.getsize(path) == 0:
-        raise CheckpointError(f'checkpoint {path} is empty (0 bytes)')
+        problem = 'is remote: download it first and give its local path'
+    elif not osp.exists(path):
+        problem = 'not found'
+    elif osp.isdir(path):
+        problem = 'is a directory, not a file'
+    elif osp.getsize(path) == 0:
+        problem = 'is empty (0 bytes)'
+    if problem:
+        raise CheckpointError(f'checkpoint {path} {problem}')
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
-    except pickle.UnpicklingError as exc:
-        needed = _refused_globals(path)
-        if needed:
+    except Exception as exc:
+        unsafe = [g for g in pickle_globals(path) if g.split('.')[0] != 'torch' and g not in _PLAIN]
+        if unsafe:
             raise CheckpointError(
-                f'checkpoint {path} is refused: it names {", ".join(needed)}, which '
-                'weights-only loading does not allow (unpickling it could run code). Official '
-                'MAMP files are converted with tools/model_converters/mamp2mmaction.py'
+                f'checkpoint {path} is refused: it names {", ".join(unsafe)}, which weights-only '
+                'loading does not allow (unpickling it could run code). Official MAMP files are '
+                'converted with tools/model_converters/mamp2mmaction.py'
             ) from exc
+        reason = (str(exc).strip().splitlines() or [''])[0][:200]
         raise CheckpointError(
-            f'checkpoint {path} is truncated or corrupt (not a checkpoint)'
-        ) from exc
-    except Exception as exc:  # zip / storage errors: a partial or damaged file
-        first_line = (str(exc).strip().splitlines() or [''])[0][:200]
-        raise CheckpointError(
-            f'checkpoint {path} is truncated or corrupt ({type(exc).__name__}: {first_line})'
+            f'checkpoint {path} is truncated or corrupt ({type(exc).__name__}: {reason})'
         ) from exc
 
 
-def unreadable_reason(path: str) -> Optional[str]:
-    """Why the checkpoint cannot be read weights-only, or None when it can."""
-    try:
-        load_checkpoint_weights_only(path)
-    except CheckpointError as exc:
-        return str(exc)
-    return None
+def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
+    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head.
 
-
-def resume_candidates(work_dir: str) -> Tuple[List[str], List[str]]:
-    """Checkpoint paths newest first, and notes about a broken ``last_checkpoint``.
-
-    The target of ``last_checkpoint`` comes first, then the work dir's checkpoint
-    files (:data:`CHECKPOINT_NAME`) from the most recently written.
+    Raises:
+        CheckpointError: naming ``path`` and what to do (e.g. a pre-training checkpoint).
     """
-    notes, ordered = [], []
-    pointer = Path(work_dir, 'last_checkpoint')
-    if pointer.is_file():
-        target = pointer.read_text().strip()
-        if not target:
-            notes.append(f'{pointer} is empty')
-        elif not osp.isfile(target):
-            notes.append(f'skipped {target}: named by last_checkpoint but missing')
-        else:
-            ordered.append(target)
-    files = [path for path in Path(work_dir).iterdir() if CHECKPOINT_NAME.match(path.name)]
-    for path in sorted(files, key=lambda path: path.stat().st_mtime, reverse=True):
-        if not any(osp.samefile(path, seen) for seen in ordered):
-            ordered.append(str(path))
-    return ordered, notes
+    if not any(str(key).startswith('cls_head.') for key in state_dict):
+        raise CheckpointError(
+            f'{path} holds no classification head (cls_head.*), e.g. a pre-training '
+            'checkpoint: its scores would come from a random head. Train a linear probe or '
+            f'fine-tune on top of it first (--cfg-options model.backbone.init_cfg.checkpoint='
+            f'{path}, docs/model_zoo.md), then use the checkpoint that run writes'
+        )
 
 
 def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
     """The newest checkpoint of ``work_dir`` that loads; logs every skipped file and why.
+
+    Tries the target of ``last_checkpoint`` (ignored when empty, binary or missing), then
+    the work dir's :data:`CHECKPOINT_NAME` files from the most recently written.
 
     Returns:
         The path, or None when the work dir holds no checkpoint and no ``last_checkpoint``.
@@ -124,22 +128,29 @@ def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
     """
     if not osp.isdir(work_dir):
         return None
-    candidates, notes = resume_candidates(work_dir)
-    for note in notes:
-        print_log(f'Resume: {note}', logger='current', level=logging.WARNING)
-    skipped = []
+    skipped, candidates, pointer = [], [], Path(work_dir, 'last_checkpoint')
+    if pointer.is_file():
+        target = pointer.read_bytes()[:4096].decode(errors='replace').strip()
+        if not target or '\ufffd' in target or not target.isprintable():
+            skipped.append(f'{pointer} holds no path ({"binary content" if target else "empty"})')
+        elif not osp.isfile(target):
+            skipped.append(f'{target}: named by last_checkpoint but missing')
+        else:
+            candidates.append(target)
+    files = [path for path in Path(work_dir).iterdir() if CHECKPOINT_NAME.match(path.name)]
+    for path in sorted(files, key=lambda path: path.stat().st_mtime, reverse=True):
+        if not any(osp.samefile(path, seen) for seen in candidates):
+            candidates.append(str(path))
     for path in candidates:
-        reason = unreadable_reason(path)
-        if reason is None:
-            if skipped or notes:
-                print_log(f'Resume: using {path}', logger='current', level=logging.WARNING)
-            return path
-        skipped.append(reason)
-        print_log(f'Resume: skipped {reason}', logger='current', level=logging.WARNING)
-    if skipped or notes:
-        raise CheckpointError(
-            f'resume: no readable checkpoint in {work_dir} ('
-            + '; '.join(skipped + notes)
-            + '); nothing was overwritten'
-        )
+        try:
+            load_checkpoint_weights_only(path)
+        except CheckpointError as error:
+            skipped.append(str(error))
+            continue
+        for note in [f'skipped {reason}' for reason in skipped] + [f'using {path}'] * bool(skipped):
+            print_log(f'Resume: {note}', logger='current', level=logging.WARNING)
+        return path
+    if skipped:
+        reasons = '; '.join(skipped)
+        raise CheckpointError(f'resume: no readable checkpoint in {work_dir} ({reasons})')
     return None

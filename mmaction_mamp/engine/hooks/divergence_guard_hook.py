@@ -1,7 +1,6 @@
-"""Stop a run whose loss (or gradient norm) is no longer finite."""
+"""Stop a run whose loss, gradient norm or weights are no longer finite."""
 
-import math
-from typing import Optional
+from typing import Optional, Tuple
 
 import torch
 from mmaction.registry import HOOKS
@@ -9,26 +8,22 @@ from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 
 from ...utils.errors import TrainingDiverged
+from ..checkpoints import non_finite, non_finite_weights
 
 
 @HOOKS.register_module()
 class DivergenceGuardHook(Hook):
-    """Raise :class:`TrainingDiverged` after too many non-finite iterations in a row.
+    """Raise :class:`TrainingDiverged` when training produces NaN or infinity.
 
-    After every training iteration the loss, and the gradient norm when the optimizer
-    wrapper clips gradients (it logs ``train/grad_norm`` then), are checked. With
-    ``patience=0`` (default) the first non-finite value stops the run, on every rank at
-    the same iteration; the message names the iteration, the last finite loss and the
-    likely cause. No checkpoint of the diverged weights is written: the checkpoint hook
-    (``SafeCheckpointHook``) refuses non-finite weights and keeps the earlier files.
-
-    A larger ``patience`` tolerates that many consecutive bad iterations, for runs whose
-    optimizer skips bad steps itself (mixed precision: ``AmpOptimWrapper``'s loss scaler
-    skips steps with non-finite gradients). In fp32 a non-finite loss makes AdamW write
-    NaN into the weights, so patience only delays the stop there.
+    Checked after every training iteration, before the hooks that save (higher priority
+    than ``CheckpointHook`` and ``PreemptionHook``): non-finite weights stop the run at once,
+    before any checkpoint is written or rotated out; a non-finite loss (or
+    ``train/grad_norm``, logged when gradients are clipped) after ``patience`` such
+    iterations in a row (``AmpOptimWrapper`` skips those steps itself). All ranks stop at
+    the same iteration.
 
     Args:
-        patience: consecutive non-finite iterations tolerated before stopping.
+        patience: consecutive non-finite losses tolerated before stopping.
     """
 
     priority = 'ABOVE_NORMAL'
@@ -38,50 +33,48 @@ class DivergenceGuardHook(Hook):
             raise ValueError(f'patience must be >= 0, got {patience}')
         self.patience = patience
         self._bad_in_a_row = 0
-        self._last_finite: Optional[tuple] = None  # (iteration, loss)
+        self._last_finite: Optional[Tuple[int, float]] = None  # (iteration, loss)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        loss = self._value((outputs or {}).get('loss'))
-        grad_norm = None
+        values = {'loss': (outputs or {}).get('loss')}
         if 'train/grad_norm' in runner.message_hub.log_scalars:
-            grad_norm = runner.message_hub.get_scalar('train/grad_norm').current()
-        finite = all(v is None or math.isfinite(v) for v in (loss, grad_norm))
+            values['gradient norm'] = runner.message_hub.get_scalar('train/grad_norm').current()
+        values = {
+            k: torch.as_tensor(v).detach().float().mean()
+            for k, v in values.items()
+            if v is not None
+        }
+        bad, weights = non_finite(values.items()), non_finite_weights(runner.model)
         if get_world_size() > 1:  # every rank stops at the same iteration
-            flag = torch.tensor([0.0 if finite else 1.0])
+            flag = torch.tensor([2.0 if weights else 1.0 if bad else 0.0])
             all_reduce(flag, op='max')
-            finite = not bool(flag.item())
-        if finite:
-            self._bad_in_a_row = 0
-            if loss is not None:
-                self._last_finite = (runner.iter + 1, loss)
-            return
-        self._bad_in_a_row += 1
-        if self._bad_in_a_row > self.patience:
-            raise TrainingDiverged(self._message(runner.iter + 1, loss, grad_norm))
-
-    @staticmethod
-    def _value(value) -> Optional[float]:
-        if value is None:
-            return None
-        return float(value.detach().float().mean()) if torch.is_tensor(value) else float(value)
-
-    def _message(self, iteration: int, loss: Optional[float], grad_norm: Optional[float]) -> str:
-        what = (
-            f'loss {loss}'
-            if loss is not None and not math.isfinite(loss)
-            else (f'gradient norm {grad_norm}')
-        )
-        if self._last_finite is None:
-            return (
-                f'training diverged: {what} at iteration {iteration}, the first one checked; '
-                'before any update this points at the data or the masking: check the clips '
-                '(huge or non-finite coordinates) and MotionAwareMasking (mask_ratio, tau)'
+            weights = weights or ['on another rank'] * (flag.item() > 1)
+            bad = bad or ['another rank'] * (flag.item() > 0)
+        if weights:
+            self._stop(
+                runner,
+                f'{len(weights)} weight tensor(s) hold NaN or infinity (first: {weights[0]})',
             )
-        last_iteration, last_loss = self._last_finite
-        return (
-            f'training diverged: {what} at iteration {iteration} '
-            f'({self._bad_in_a_row} in a row); last finite loss {last_loss:.4g} at iteration '
-            f'{last_iteration}. Lower the learning rate (optim_wrapper.optimizer.lr) or clip '
-            'gradients (optim_wrapper.clip_grad=dict(max_norm=1.0)), then resume from the '
+        self._bad_in_a_row = self._bad_in_a_row + 1 if bad else 0
+        if not bad and 'loss' in values:
+            self._last_finite = (runner.iter + 1, float(values['loss']))
+        if self._bad_in_a_row > self.patience:
+            self._stop(
+                runner, ' and '.join(f'{k} {float(values[k])}' if k in values else k for k in bad)
+            )
+
+    def _stop(self, runner, what: str) -> None:
+        where = f'training diverged: {what} at iteration {runner.iter + 1}'
+        if self._last_finite is None:
+            raise TrainingDiverged(
+                f'{where}, the first one checked; before any update this points at the data or '
+                'the masking: check the clips (huge or non-finite coordinates) and '
+                'MotionAwareMasking (mask_ratio, tau)'
+            )
+        in_a_row = f' ({self._bad_in_a_row} in a row)' if self._bad_in_a_row > 1 else ''
+        raise TrainingDiverged(
+            f'{where}{in_a_row}; last finite loss {self._last_finite[1]:.4g} at iteration '
+            f'{self._last_finite[0]}. Lower the learning rate (optim_wrapper.optimizer.lr) or '
+            'clip gradients (optim_wrapper.clip_grad=dict(max_norm=1.0)), then resume from the '
             'last checkpoint (no checkpoint of the diverged weights was written)'
         )

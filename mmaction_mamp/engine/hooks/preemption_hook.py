@@ -1,114 +1,97 @@
 """Save a resumable checkpoint when the job is asked to stop (SIGTERM), resume mid-epoch."""
 
-from __future__ import annotations
-
-import logging
+import glob
+import os
 import os.path as osp
 import signal
 import threading
-from typing import Optional
 
 import torch
 from mmaction.registry import HOOKS
 from mmengine.dist import all_reduce, barrier, get_world_size, is_main_process
+from mmengine.fileio import get_file_backend
 from mmengine.hooks import Hook
 
-from ..checkpoints import BACKEND_NAME, PREEMPTED_TEMPLATE, non_finite_weights
-from .safe_checkpoint_hook import point_last_checkpoint, save_checkpoint_quietly
+from ..checkpoints import BACKEND_NAME, PREEMPTED_TEMPLATE
 
 
 @HOOKS.register_module()
 class PreemptionHook(Hook):
-    """On SIGTERM, finish the current iteration, save a checkpoint and exit.
+    """On SIGTERM, finish the current iteration, save a checkpoint and exit with 128 + 15.
 
-    Schedulers (SLURM, Kubernetes, torchrun when it stops) send SIGTERM some seconds
-    before they kill a job. While training runs, this hook turns that signal into: every
-    rank finishes its current iteration, the ranks agree to stop at the same one, the
-    first process writes ``work_dir/preempted_iter_<N>.pth`` atomically (only when the
-    weights are finite) and points ``last_checkpoint`` at it, and the process exits with
-    status 128 + 15. ``--resume`` then continues from that iteration: the first epoch
-    after resuming skips the batches already trained on (``SeededSampler.skip``), so the
-    losses equal those of an uninterrupted run. A regular checkpoint written later makes
-    the pre-emption file redundant; it is removed then.
-
-    The handler is installed in ``before_train`` and the previous one restored in
-    ``after_train``; a SIGTERM that arrives when no training runs (e.g. after a failed run
-    in a notebook) gets the previous behaviour.
+    Schedulers (SLURM, Kubernetes, torchrun) send SIGTERM before they kill a job. While
+    training runs, the ranks agree to stop after the same iteration, the first writes
+    ``work_dir/preempted_iter_<N>.pth`` and ``last_checkpoint`` atomically (the weights
+    were checked by ``DivergenceGuardHook`` earlier in the iteration) and all exit; a second
+    SIGTERM meanwhile gets the previous handler. ``--resume`` continues there: the first
+    epoch skips the batches already trained on through the sampler's public ``skip(n)``
+    (``SeededSampler``), so the losses equal those of an uninterrupted run. Runs last
+    (``LOWEST``): once ``CheckpointHook`` saved a newer checkpoint, the file is removed.
     """
 
-    priority = 'LOW'
+    priority = 'LOWEST'
 
     def __init__(self) -> None:
-        self._signal: Optional[int] = None
-        self._previous = None
-        self._training = False
+        self._signal = self._previous = self._last_ckpt = None
 
     def before_train(self, runner) -> None:
-        self._training = True
+        self._last_ckpt = runner.message_hub.get_info('last_ckpt')
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGTERM, self._on_signal)
 
     def after_train(self, runner) -> None:
-        self._training = False
         if self._previous is not None:
             signal.signal(signal.SIGTERM, self._previous)
             self._previous = None
 
     def _on_signal(self, signum: int, frame) -> None:
-        if not self._training:  # a stale handler: behave as before it was installed
-            signal.signal(signum, self._previous or signal.SIG_DFL)
+        if self._signal is not None:  # asked twice: do what was done before
+            self.after_train(None)
             signal.raise_signal(signum)
-            return
         self._signal = signum
 
     def before_train_epoch(self, runner) -> None:
         """Skip the batches of this epoch already trained on before a mid-epoch save."""
         loader = runner.train_dataloader
-        done = runner.iter - runner.epoch * len(loader)
-        if done <= 0:
-            return
-        batch_sampler = loader.batch_sampler
-        sampler = getattr(batch_sampler, 'sampler', None)
-        if not hasattr(sampler, 'skip'):
-            runner.logger.warning(
-                f'resumed {done} iteration(s) into epoch {runner.epoch + 1}, but '
-                f'{type(sampler).__name__} cannot skip samples: the epoch restarts from its '
-                'first batch (use SeededSampler for exact mid-epoch resumes)'
+        done, sampler = runner.iter - runner.epoch * len(loader), loader.batch_sampler.sampler
+        if done > 0 and hasattr(sampler, 'skip'):
+            sampler.skip(done * loader.batch_sampler.batch_size)
+            runner.logger.info(
+                f'Resuming mid-epoch: skipping the {done} batch(es) of epoch '
+                f'{runner.epoch + 1} trained before the checkpoint'
             )
-            return
-        sampler.skip(done * batch_sampler.batch_size)
-        runner.logger.info(
-            f'Resuming mid-epoch: skipping the {done} batch(es) of epoch {runner.epoch + 1} '
-            'trained before the checkpoint'
-        )
+        elif done > 0:
+            runner.logger.warning(
+                f'{type(sampler).__name__} cannot skip samples: epoch '
+                f'{runner.epoch + 1} restarts (SeededSampler resumes exactly)'
+            )
+
+    def after_train_epoch(self, runner) -> None:
+        """Remove the pre-emption checkpoints once ``CheckpointHook`` saved a newer one."""
+        last_ckpt = runner.message_hub.get_info('last_ckpt')
+        if last_ckpt != self._last_ckpt and is_main_process():
+            for path in glob.glob(osp.join(runner.work_dir, PREEMPTED_TEMPLATE.format('*'))):
+                os.remove(path)
+        self._last_ckpt = last_ckpt
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        stop = self._signal is not None
+        stop = torch.tensor([float(self._signal is not None)])
         if get_world_size() > 1:  # every rank stops after the same iteration
-            flag = torch.tensor([1.0 if stop else 0.0])
-            all_reduce(flag, op='max')
-            stop = bool(flag.item())
-        if not stop:
+            all_reduce(stop, op='max')
+        if not stop.item():
             return
-        completed = runner.iter + 1
-        filename = PREEMPTED_TEMPLATE.format(completed)
-        if non_finite_weights(runner.model):
-            runner.logger.warning(f'SIGTERM: the weights are not finite, {filename} not saved')
-        else:
-            save_checkpoint_quietly(
-                runner,
-                runner.work_dir,
-                filename,
-                meta=dict(epoch=runner.epoch, iter=completed),
-                backend_args=dict(backend=BACKEND_NAME),
-            )
-            if is_main_process():
-                point_last_checkpoint(runner.work_dir, osp.join(runner.work_dir, filename))
-            runner.logger.log(
-                logging.WARNING,
-                f'Stopped by SIGTERM after iteration {completed}: saved '
-                f'{osp.join(runner.work_dir, filename)}; continue with --resume',
-            )
+        completed, backend_args = runner.iter + 1, dict(backend=BACKEND_NAME)
+        path = osp.join(runner.work_dir, PREEMPTED_TEMPLATE.format(completed))
+        meta = dict(epoch=runner.epoch, iter=completed)
+        runner.save_checkpoint(
+            runner.work_dir, osp.basename(path), meta=meta, backend_args=backend_args
+        )
+        if is_main_process():
+            pointer = osp.join(runner.work_dir, 'last_checkpoint')
+            get_file_backend(pointer, backend_args=backend_args).put_text(path, pointer)
+        runner.logger.warning(
+            f'Stopped by SIGTERM after iteration {completed}: saved {path}; continue with --resume'
+        )
         if get_world_size() > 1:  # no rank leaves while the first one still writes
             barrier()
         raise SystemExit(128 + (self._signal or signal.SIGTERM))
