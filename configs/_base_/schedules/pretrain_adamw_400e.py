@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Official pre-training schedule: 400 epochs, AdamW (0.9, 0.95), weight decay 0.05 except
 # 1-D parameters and biases, lr 1e-3 for a global batch of 128 (GlobalBatchSampler keeps that
 # batch on any GPU count, so lr needs no scaling), 20 warm-up epochs from 0, half-cycle
@@ -13,7 +15,6 @@ train_cfg = dict(type='EpochBasedTrainLoop', max_epochs=max_epochs)
 
 optim_wrapper = dict(
     type='OptimWrapper',
-    constructor='ParamwiseSummaryOptimWrapperConstructor',  # one log line, not one per tensor
     # fused: one kernel over all parameters instead of ~10 tensor ops per parameter; the
     # same update up to float rounding (profiled: ~14 % of the CPU step was the optimizer)
     optimizer=dict(type='AdamW', lr=lr, betas=(0.9, 0.95), weight_decay=0.05, fused=True),
