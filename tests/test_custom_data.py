@@ -2,14 +2,14 @@
 docs/custom_data.md (numpy clips of a 17-joint 3-D layout -> pickle -> pre-training ->
 linear probe -> predictions and features), run through the command-line tools."""
 
-import re
+from argparse import ArgumentParser
 from pathlib import Path
 
 import numpy as np
 import pytest
 import torch
 from mmaction.registry import MODELS
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
 from mmengine.registry import DefaultScope
 from test_inference import load_tool
 
@@ -22,51 +22,58 @@ LINEAR_TEMPLATE = (
 NUM_CLASSES = 4
 
 
-def user_config(template: Path, folder: Path, **values) -> Path:
-    """A user's copy of ``template`` with the ``name = value`` lines of ``values`` edited.
-
-    Base configs are made absolute so that the copy can live outside the repository.
-    """
-    text = template.read_text().replace("'../_base_/", f"'{REPO / 'configs/_base_'}/")
-    for name, value in values.items():
-        text, count = re.subn(rf'^{name} = .*$', f'{name} = {value!r}', text, flags=re.M)
-        assert count == 1, f'{name} is not stated exactly once at the top of {template.name}'
-    path = folder / template.name
-    path.write_text(text)
-    return path
+# keys a resolved template may hold: mmengine's / mmaction2's run keys and mmaction2's
+# pipeline names; any other top-level name would be a variable that --cfg-options cannot
+# reach (it was substituted when the file was read)
+RUN_KEYS = {
+    'default_scope', 'custom_imports', 'runner_type', 'default_hooks', 'env_cfg',
+    'log_processor', 'vis_backends', 'visualizer', 'log_level', 'load_from', 'resume',
+    'randomness', 'model', 'train_dataloader', 'val_dataloader', 'test_dataloader',
+    'train_cfg', 'val_cfg', 'test_cfg', 'val_evaluator', 'test_evaluator', 'optim_wrapper',
+    'param_scheduler', 'auto_scale_lr', 'train_pipeline', 'val_pipeline', 'test_pipeline',
+}  # fmt: skip
 
 
-def pipeline_steps(pipeline: list, kind: str) -> list:
-    return [step for step in pipeline if step['type'] == kind]
+def template_with(template: Path, *options: str) -> Config:
+    """``template`` as tools/train.py reads it with ``--cfg-options *options``."""
+    cfg = Config.fromfile(str(template))
+    parser = ArgumentParser()
+    parser.add_argument('--cfg-options', nargs='+', action=DictAction)
+    cfg.merge_from_dict(parser.parse_args(['--cfg-options', *options]).cfg_options)
+    return cfg
 
 
 @pytest.mark.parametrize('template', [PRETRAIN_TEMPLATE, LINEAR_TEMPLATE])
-def test_every_part_follows_the_layout_block(tmp_path, template):
-    layout = dict(num_joints=25, num_coords=2, num_person=2, clip_len=64, origin_joint=1)
-    cfg = Config.fromfile(str(user_config(template, tmp_path, **layout)))
+def test_templates_hold_no_variable_that_cfg_options_would_miss(template):
+    assert set(Config.fromfile(str(template))) <= RUN_KEYS
 
-    backbone = cfg.model.backbone
-    assert (backbone.num_joints, backbone.in_channels, backbone.num_frames) == (25, 2, 64)
-    if 'head' in cfg.model:  # the MAMP decoder predicts the motion of the same layout
-        small = dict(cfg.model, backbone=dict(backbone, embed_dims=16, depth=1, num_heads=2))
-        with DefaultScope.overwrite_default_scope('mmaction'):
-            head = MODELS.build(small).head
-        assert head.decoder_temp_embed.shape[1] == 64 // backbone.temporal_patch_size
-        assert head.decoder_pos_embed.shape[2] == 25 and head.decoder_embed.in_features == 16
-        assert head.decoder_pred.out_features == backbone.temporal_patch_size * 2
-    else:
-        assert cfg.model.cls_head.in_channels == backbone.embed_dims
-    pipelines = [cfg.train_pipeline, cfg.test_pipeline]
-    for pipeline in pipelines:
-        (crop,) = pipeline_steps(pipeline, 'ValidCropResize')
-        assert crop.clip_len == 64
-        (formatting,) = pipeline_steps(pipeline, 'FormatGCNInput')
-        assert formatting.num_person == 2
-        (centring,) = pipeline_steps(pipeline, 'CentreSkeleton')
-        assert centring.origin_joint == 1
-    for masking in pipeline_steps(cfg.train_pipeline, 'MotionAwareMasking'):
-        assert masking.temporal_patch_size == backbone.temporal_patch_size
-    assert cfg.train_dataloader.dataset.ann_file == cfg.ann_file
+
+def test_documented_overrides_reach_the_model_and_the_data():
+    """``--cfg-options model.cls_head.num_classes=3 ...`` (docs/custom_data.md)."""
+    cfg = template_with(
+        LINEAR_TEMPLATE,
+        'model.cls_head.num_classes=3',
+        'model.backbone.init_cfg.checkpoint=my_pretrain/epoch_10.pth',
+        'model.backbone.num_joints=25',
+        'train_dataloader.dataset.ann_file=my.pkl',
+        'train_dataloader.dataset.pipeline.0.origin_joint=1',
+    )
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        model = MODELS.build(cfg.model)
+    assert model.cls_head.fc.out_features == 3
+    assert model.backbone.init_cfg['checkpoint'] == 'my_pretrain/epoch_10.pth'
+    assert model.backbone.pos_embed.shape[2] == 25  # (1, 1, V, D)
+    dataset = cfg.train_dataloader.dataset
+    assert dataset.ann_file == 'my.pkl' and dataset.pipeline[0].origin_joint == 1
+
+
+@pytest.mark.parametrize('template', [PRETRAIN_TEMPLATE, LINEAR_TEMPLATE])
+def test_templates_start_two_workers(template):
+    """Persistent workers beyond the cores of a small machine only compete for them."""
+    cfg = Config.fromfile(str(template))
+    for loader in ('train_dataloader', 'val_dataloader'):
+        if loader in cfg:
+            assert cfg[loader].num_workers == 2
 
 
 def structured_clips(num_per_class: int = 10, num_joints: int = 17, seed: int = 0):
@@ -109,6 +116,21 @@ NO_WORKERS = [
 ]
 
 
+def small_run(ann_file: Path, clip_len: int = 16) -> list:
+    """``--cfg-options`` of a CPU-sized run on ``ann_file`` (docs/custom_data.md's keys)."""
+    return [
+        f'train_dataloader.dataset.ann_file={ann_file}',
+        'model.backbone.embed_dims=32',
+        'model.backbone.depth=1',
+        'model.backbone.num_heads=2',
+        f'model.backbone.num_frames={clip_len}',
+        f'train_dataloader.dataset.pipeline.1.clip_len={clip_len}',
+        f'test_pipeline.1.clip_len={clip_len}',
+        'train_dataloader.batch_sampler.global_batch_size=8',
+        *NO_WORKERS,
+    ]
+
+
 @pytest.mark.slow
 def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     clips = tmp_path / 'clips'
@@ -118,40 +140,40 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     assert load_tool('tools/data/numpy_to_mmaction.py').main(argv) == 0
     assert 'written: 40 samples\n  train: 32\n  val: 8' in capsys.readouterr().out
 
-    small = dict(embed_dims=32, depth=1, num_heads=2, batch_size=8)
-    layout = dict(ann_file=str(ann_file), clip_len=16, **small)
-    pretrain_cfg = user_config(PRETRAIN_TEMPLATE, tmp_path, max_epochs=2, warmup_epochs=1, **layout)
     pretrain_dir = tmp_path / 'pretrain'
     run(train_command(
         'ours',
-        pretrain_cfg,
+        PRETRAIN_TEMPLATE,
         pretrain_dir,
+        *small_run(ann_file),
         'model.head.decoder_depth=1',
         'model.head.decoder_num_heads=2',
         'model.head.decoder_embed_dims=32',
+        'train_cfg.max_epochs=2',
+        'param_scheduler.0.end=1',
+        'param_scheduler.1.begin=1',
         'default_hooks.checkpoint.interval=2',
-        *NO_WORKERS,
     ))  # fmt: skip
     losses = list(logged_losses(pretrain_dir).values())
     assert len(losses) == 2 * 4 and all(np.isfinite(losses))  # 32 clips / batch 8, 2 epochs
     pretrained = pretrain_dir / 'epoch_2.pth'
 
-    probe_cfg = user_config(
-        LINEAR_TEMPLATE,
-        tmp_path,
-        max_epochs=1,
-        num_classes=NUM_CLASSES,
-        pretrained=str(pretrained),
-        **layout,
-    )
     probe_dir = tmp_path / 'probe'
     proc = run(train_command(
         'ours',
-        probe_cfg,
+        LINEAR_TEMPLATE,
         probe_dir,
+        *small_run(ann_file),
+        f'model.backbone.init_cfg.checkpoint={pretrained}',
+        f'model.cls_head.num_classes={NUM_CLASSES}',
+        'model.cls_head.in_channels=32',
+        'train_cfg.max_epochs=1',
+        f'val_dataloader.dataset.ann_file={ann_file}',
+        'val_dataloader.dataset.pipeline.1.clip_len=16',
+        f'test_dataloader.dataset.ann_file={ann_file}',
+        'test_dataloader.dataset.pipeline.1.clip_len=16',
         'val_dataloader.num_workers=0',
         'val_dataloader.persistent_workers=False',
-        *NO_WORKERS,
     ))  # fmt: skip
     assert f'load backbone. in model from: {pretrained}' in proc.stdout + proc.stderr
     probe = probe_dir / 'epoch_1.pth'
@@ -160,8 +182,11 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     probe_state = torch.load(probe, weights_only=True)['state_dict']
     for key in encoder_keys:  # the frozen encoder is the pre-trained one
         assert torch.equal(probe_state[key], pretrained_state[key])
+    assert probe_state['cls_head.fc.weight'].shape == (NUM_CLASSES, 32)
 
-    # predictions and features: the same tools, in this process
+    # predictions and features: the same tools, in this process, with the configs the runs
+    # saved in their work dirs (the command-line overrides included)
+    probe_cfg = probe_dir / LINEAR_TEMPLATE.name
     clip = str(clips / 'clip_c2_03.npy')
     assert load_tool('tools/infer.py').main([str(probe_cfg), str(probe), clip, '--top-k', '3']) == 0
     rows = [line.split('\t') for line in capsys.readouterr().out.strip().splitlines()]
@@ -170,6 +195,7 @@ def test_worked_example_from_numpy_clips_to_predictions(tmp_path, capsys):
     assert scores == sorted(scores, reverse=True) and 0 < sum(scores) <= 1.0001
 
     features = tmp_path / 'features.npz'
+    pretrain_cfg = pretrain_dir / PRETRAIN_TEMPLATE.name
     argv = [str(pretrain_cfg), str(pretrained), '--split', 'train', '--out', str(features)]
     argv += ['--num-workers', '0']
     assert load_tool('tools/analysis_tools/extract_features.py').main(argv) == 0
@@ -187,16 +213,16 @@ def test_the_two_custom_data_traps_stop_in_one_line_through_mmaction2(tmp_path, 
     ann_file = tmp_path / 'my_skeletons.pkl'
     argv = [str(clips), '--labels', str(labels), '--out', str(ann_file)]
     assert load_tool('tools/data/numpy_to_mmaction.py').main(argv) == 0
-    small = dict(ann_file=str(ann_file), clip_len=16, embed_dims=32, depth=1, num_heads=2)
-    wrong_joints = user_config(PRETRAIN_TEMPLATE, tmp_path, num_joints=25, batch_size=8, **small)
-    proc = run(train_command('mmaction2', wrong_joints, tmp_path / 'a', *NO_WORKERS), expect_rc=2)
+    wrong_joints = [*small_run(ann_file), 'model.backbone.num_joints=25']
+    command = train_command('mmaction2', PRETRAIN_TEMPLATE, tmp_path / 'a', *wrong_joints)
+    proc = run(command, expect_rc=2)
     assert proc.stderr.splitlines()[-1] == (
         f"error: train_dataloader: {ann_file} (split 'train'): the clips have 17 joints, the "
         'model expects 25 (model.backbone.num_joints): state the joint layout once in the '
         'config and let every part use it (docs/custom_data.md)'
     )
-    too_few = user_config(PRETRAIN_TEMPLATE, tmp_path, batch_size=128, **small)
-    proc = run(train_command('mmaction2', too_few, tmp_path / 'b', *NO_WORKERS), expect_rc=2)
+    too_few = [*small_run(ann_file), 'train_dataloader.batch_sampler.global_batch_size=128']
+    proc = run(train_command('mmaction2', PRETRAIN_TEMPLATE, tmp_path / 'b', *too_few), expect_rc=2)
     assert proc.stderr.splitlines()[-1] == (
         'error: train_dataloader: the dataset holds 32 samples, fewer than one global batch of '
         '128 (1 process(es) x 128); lower train_dataloader.batch_sampler.global_batch_size (and '

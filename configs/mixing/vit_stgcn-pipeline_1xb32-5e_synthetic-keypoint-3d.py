@@ -26,7 +26,7 @@ train_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = [
+val_pipeline = [
     dict(type='PreNormalize3D'),
     dict(type='GenSkeFeat', dataset='nturgb+d', feats=['j']),
     dict(type='UniformSampleFrames', clip_len=clip_len, num_clips=1, test_mode=True),
@@ -34,6 +34,7 @@ test_pipeline = [
     dict(type='FormatGCNInput', num_person=2),
     dict(type='PackActionInputs'),
 ]
+test_pipeline = val_pipeline
 train_dataloader = dict(
     batch_size=32,
     num_workers=1,
@@ -52,7 +53,7 @@ val_dataloader = dict(
         type='SyntheticSkeletonDataset',
         split='val',
         num_per_class=20,
-        pipeline=test_pipeline,
+        pipeline=val_pipeline,
         test_mode=True,
     ),
 )

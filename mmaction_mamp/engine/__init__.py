@@ -1,6 +1,7 @@
-"""Runtime: the MAMP runner, run-guarantee hooks, checkpoints, optimizer constructors."""
+"""Runtime: the MAMP runner, run-guarantee hooks, checkpoints, optimizer constructors,
+the lr warm-up."""
 
-from . import hooks, optimizers  # noqa: F401
+from . import hooks, optimizers, schedulers  # noqa: F401
 from .runner import MAMPRunner
 from .work_dir_lock import WorkDirLock
 

@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # 2-D pose pipelines (mmaction2's HRNet COCO-17 skeletons: keypoint (M, T, 17, 2) pixels +
 # keypoint_score (M, T, 17), img_shape), the 2-D counterparts of the MAMP feeder:
 # - pixels normalised about the image centre by mmaction2's PreNormalize2D (img_shape of

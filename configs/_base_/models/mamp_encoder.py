@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # The MAMP encoder of every protocol (pre-training, linear probe, fine-tuning), official
 # sizes: 256 wide, 8 blocks x 8 heads, 120-frame clips of 25 joints cut into 4-frame x
 # 1-joint tokens (30 x 25 = 750 per person). Protocols change only what differs

@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Fine-tune model: MAMP encoder with drop path 0.3, official head
 # Dropout(0.3) -> mean over time -> flatten joints x channels -> mean over persons
 # -> Linear(25*256 -> 2048) -> BatchNorm1d -> ReLU -> Linear(2048 -> K); label smoothing 0.1.

@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Linear probe model: frozen MAMP encoder (D=256, 8 blocks, 8 heads, T=120, u=4),
 # feature = final-norm output averaged over persons, time tokens and joints, then
 # BatchNorm1d(256, affine=False, eps=1e-6) + Linear(256 -> K).

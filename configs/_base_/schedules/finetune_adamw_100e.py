@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Fine-tune recipe: AdamW (betas 0.9, 0.999), lr 5e-4, weight decay 0.05 except on 1-D
 # parameters, layer-wise lr decay 0.8 (embeddings = layer 0, block i = layer i+1, final norm
 # and head = layer 9; lr scale 0.8^(9 - layer)), 100 epochs: 5 warm-up epochs linear from 0,

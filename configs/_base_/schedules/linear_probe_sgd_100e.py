@@ -1,8 +1,10 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Linear-probe recipe: SGD momentum 0.9, weight decay 0, lr 0.1, 100 epochs, no warm-up,
 # cosine to 0 updated every iteration, evaluation after every epoch. Only the head trains
 # (the backbone is frozen in _base_/models/mamp_linear.py). The paper steps on 512 sequences
-# (4 GPUs x 128), the global batch of _base_/datasets/skeleton_classification.py
-# (GlobalBatchSampler), so lr needs no scaling on any GPU count.
+# (4 GPUs x 128); with that global batch (GlobalBatchSampler) lr needs no scaling on any
+# GPU count.
 _base_ = ['./warmup_cosine_lr.py']
 
 max_epochs = 100

@@ -1,3 +1,5 @@
+# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
+# state their model, data and schedule in their own file.
 # Official pre-training schedule: 400 epochs, AdamW (0.9, 0.95), weight decay 0.05 except
 # 1-D parameters and biases, lr 1e-3 for a global batch of 128 (GlobalBatchSampler keeps that
 # batch on any GPU count, so lr needs no scaling), 20 warm-up epochs from 0, half-cycle

@@ -1,14 +1,10 @@
-# Linear probe of MAMP on PKU-MMD phase II cross-subject.
+# Linear probe of MAMP on PKU-MMD phase II cross-subject: the NTU-60 cross-subject linear probe recipe
+# (vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py, global batch 512) on this data.
+# Expected top-1: see the paper (docs/model_zoo.md).
 # Pre-trained encoder: by default the last checkpoint of
-# configs/skeleton/mamp/mamp_vit_4xb32-400e_pku2-xsub-keypoint-3d.py; any other one (e.g. a converted
-# official checkpoint) with --cfg-options model.backbone.init_cfg.checkpoint=PATH
-# Global batch 512 (4 GPUs x 128 officially) on any GPU count, SGD lr 0.1.
-_base_ = [
-    '../../_base_/default_runtime.py',
-    '../../_base_/models/mamp_linear.py',
-    '../../_base_/datasets/skeleton_classification.py',
-    '../../_base_/schedules/linear_probe_sgd_100e.py',
-]
+# configs/skeleton/mamp/mamp_vit_4xb32-400e_pku2-xsub-keypoint-3d.py; any other one (e.g. a
+# converted official checkpoint) with --cfg-options model.backbone.init_cfg.checkpoint=PATH
+_base_ = './vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
 
 model = dict(
     backbone=dict(
