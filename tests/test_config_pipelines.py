@@ -12,6 +12,8 @@ import pytest
 import torch
 from mmaction.apis import inference_recognizer, init_recognizer
 from mmengine.config import Config
+from mmengine.dataset import Compose
+from mmengine.registry import DefaultScope
 
 REPO = Path(__file__).resolve().parents[1]
 # configs/demo/ is checked by the demo's own tests
@@ -93,3 +95,30 @@ def test_mmaction2_inference_api_reads_the_config(tmp_path):
     result = inference_recognizer(model, dict(clip, start_index=0, modality='Pose'))
     assert result.pred_score.shape == (60,)
     torch.testing.assert_close(result.pred_score.sum(), torch.tensor(1.0))
+
+
+@pytest.mark.parametrize(
+    'name',
+    [
+        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py',
+        'configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xsub-keypoint-3d.py',
+    ],
+)
+def test_raw_kinect_coordinates_give_the_input_of_the_centred_clip(name):
+    """mmaction2's ntu60_3d.pkl (camera coordinates) and ours (centred) feed the same input."""
+    cfg = _cfg(name)
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        pipeline = Compose(cfg.test_pipeline)
+    rng = np.random.default_rng(0)
+    centred = (rng.normal(size=(2, 90, 25, 3)).cumsum(1) * 0.01).astype(np.float32)
+    centred -= centred[0, 0, 1]  # the spine middle of person 0 in frame 0 at the origin
+    centred[1, 60:] = 0  # person 1 leaves
+    raw = centred + np.array([0.4, -0.2, 3.1], np.float32)  # metres from the Kinect
+    raw[1, 60:] = 0
+    inputs = [
+        pipeline(dict(keypoint=clip, total_frames=90, frame_dir='S001C001P001R001A001', label=0))[
+            'inputs'
+        ]
+        for clip in (raw, centred)
+    ]
+    torch.testing.assert_close(inputs[0], inputs[1], rtol=0, atol=1e-5)

@@ -1,6 +1,7 @@
 """Model zoo: model-index.yml and the metafile match the config tree, and every downstream
 config reads the checkpoint its pre-training config writes (one path, no override)."""
 
+import ast
 import os.path as osp
 from pathlib import Path
 
@@ -48,6 +49,31 @@ def default_work_dir(config: str) -> str:
 def last_checkpoint(config: str) -> str:
     cfg = Config.fromfile(str(REPO / config))
     return osp.join(default_work_dir(config), f'epoch_{cfg.train_cfg.max_epochs}.pth')
+
+
+def read_files(config: Path) -> list:
+    """The files a config is read from: itself, then its ``_base_`` chain (depth first)."""
+    tree = ast.parse(config.read_text())
+    bases = [
+        node.value
+        for node in tree.body
+        if isinstance(node, ast.Assign) and [t.id for t in node.targets] == ['_base_']
+    ]
+    files = [config]
+    for base in bases:
+        names = ast.literal_eval(base)
+        for name in [names] if isinstance(names, str) else names:
+            files += read_files((config.parent / name).resolve())
+    return files
+
+
+@pytest.mark.parametrize('config', [c for c in zoo_configs() if 'stgcn-recipe' not in c])
+def test_a_recipe_reads_in_its_leaf_its_siblings_and_the_runtime(config):
+    """As mmaction2's ST-GCN recipes: no model / data / schedule fragments under _base_."""
+    files = read_files(REPO / config)
+    assert files[-1] == REPO / 'configs/_base_/default_runtime.py'
+    assert all(path.parent.name in ('mamp', 'mixing') for path in files[:-1]), files
+    assert len(files) <= 4
 
 
 def test_model_index_imports_a_metafile_with_every_config_of_the_tree():

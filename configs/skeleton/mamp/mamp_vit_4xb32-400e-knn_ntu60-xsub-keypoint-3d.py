@@ -3,6 +3,7 @@
 # xsub_train clips (the bank) and all 16,487 xsub_val clips of the same pickle with the
 # test pipeline (the linear probe's view), and knn/top1, knn/top5 are logged
 # (docs/monitoring.md).
+# Global batch 128 and lr 1e-3 on any GPU count (GlobalBatchSampler, as the recipe it inherits).
 _base_ = './mamp_vit_4xb32-400e_ntu60-xsub-keypoint-3d.py'
 
 knn_data = dict(

@@ -9,6 +9,7 @@
 # Pre-trained encoder: by default the last checkpoint of
 # configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu120-xsub-keypoint-3d.py; any other one (e.g. a
 # converted official checkpoint) with --cfg-options model.backbone.init_cfg.checkpoint=PATH
+# Global batch 96 and lr 5e-4 on any GPU count (GlobalBatchSampler, as the recipe it inherits).
 _base_ = './vit_mamp-pku2-xsub-pre_finetune-4xb24-100e_pku2-xsub-keypoint-3d.py'
 
 model = dict(

@@ -3,6 +3,7 @@
 # to 120 frames; the head averages the clips' softmax scores (average_clips='prob').
 # Training and validation are the recipe of
 # vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py (inherited).
+# Global batch 96 and lr 5e-4 on any GPU count (GlobalBatchSampler, as the recipe it inherits).
 _base_ = './vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py'
 
 test_pipeline = [

@@ -5,6 +5,7 @@
 # class, as the official feeder) drawn with `subset_seed`; the log records its size, seed and
 # a fingerprint of the chosen clips. The official scripts repeat each run 5 times; do the
 # same with --cfg-options train_dataloader.dataset.subset_seed=0 ... 4 and average.
+# Global batch 96 and lr 5e-4 on any GPU count (GlobalBatchSampler, as the recipe it inherits).
 _base_ = './vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py'
 
 train_dataloader = dict(

@@ -1,5 +1,6 @@
 # Fine-tuning of MAMP on NTU RGB+D 60 cross-view: the NTU-60 cross-subject fine-tune recipe
-# (vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py, global batch 96) on this data.
+# (vit_mamp-ntu60-xsub-pre_finetune-4xb24-100e_ntu60-xsub-keypoint-3d.py: global batch 96 and
+# lr 5e-4 on any GPU count) on this data.
 # Expected top-1: 97.5 (paper), 97.5 (released checkpoint).
 # Pre-trained encoder: by default the last checkpoint of
 # configs/skeleton/mamp/mamp_vit_4xb32-400e_ntu60-xview-keypoint-3d.py; any other one (e.g. a

@@ -1,5 +1,6 @@
 # Linear probe of MAMP on PKU-MMD phase II cross-subject: the NTU-60 cross-subject linear probe recipe
-# (vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py, global batch 512) on this data.
+# (vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py: global batch 512 and
+# lr 0.1 on any GPU count) on this data.
 # Expected top-1: see the paper (docs/model_zoo.md).
 # Pre-trained encoder: by default the last checkpoint of
 # configs/skeleton/mamp/mamp_vit_4xb32-400e_pku2-xsub-keypoint-3d.py; any other one (e.g. a
