@@ -1,16 +1,21 @@
 """Every clip a run reads is checked against the model before the first iteration."""
 
+import logging
 import pickle
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from mmaction.registry import DATASETS
+from mmengine.config import Config
+from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets.clip_checks import check_dataloader
 from mmaction_mamp.utils.errors import DataCheckError
 
+from launch import TINY, run, train_command
 from small_models import small_mamp, small_recognizer
 
 PRETRAIN_PIPELINE = [
@@ -82,18 +87,52 @@ def test_unlabelled_or_out_of_range_clips_are_refused_where_labels_are_used(tmp_
     check_dataloader(pretraining_model(), loader(ann_file, PRETRAIN_PIPELINE), 'train', False)
     with pytest.raises(DataCheckError) as error:
         check_dataloader(classifier(num_classes=3), loader(ann_file, TEST_PIPELINE), 'val', True)
-    lines = str(error.value).splitlines()
-    assert lines[0].endswith('2 bad sample(s) in the clips:')
-    assert lines[1:3] == [
+    assert str(error.value).splitlines() == [
+        f"2 bad sample(s) in val: {ann_file} (split 'train'):",  # one header
         '  clip1: no label (unlabelled clip), but labels are needed here',
         '  clip2: label 5 out of range for 3 classes',
+        'To skip them, state what the model needs on the dataset: --cfg-options '
+        "val.dataset.sample_requirements=\"{'num_joints': 25, 'num_classes': 3, "
+        "'labels_required': True}\" val.dataset.skip_bad_samples=True",
     ]
-    assert lines[3].endswith(
-        '(val.dataset.sample_requirements, e.g. dict(num_joints=25, num_classes=3, '
-        'labels_required=True))'
-    )
     with pytest.raises(DataCheckError, match='clip1: no label'):  # k-NN bank: no head
         check_dataloader(pretraining_model(), loader(ann_file, TEST_PIPELINE), 'knn', True)
+    # what the hint says makes skip mode drop exactly those clips, and the check passes
+    requirements = dict(num_joints=25, num_classes=3, labels_required=True)
+    dataset = DATASETS.build(
+        dict(
+            type='SafePoseDataset',
+            ann_file=ann_file,
+            split='train',
+            pipeline=TEST_PIPELINE,
+            sample_requirements=requirements,
+            skip_bad_samples=True,
+        )
+    )
+    assert [dataset.get_data_info(i)['frame_dir'] for i in range(len(dataset))] == [
+        'clip0',
+        'clip3',
+    ]
+    check_dataloader(classifier(num_classes=3), SimpleNamespace(dataset=dataset), 'val', True)
+
+
+def test_fewer_classes_than_the_head_is_said(tmp_path):
+    """A 3-class dataset under a 10-way head trains, with a warning naming both numbers."""
+    ann_file = clips(tmp_path, [0, 1, 2, 1])
+    records = []
+    handler = logging.Handler(level=logging.WARNING)
+    handler.emit = lambda record: records.append(record.getMessage())
+    logger = MMLogger.get_current_instance()
+    logger.addHandler(handler)
+    try:
+        check_dataloader(classifier(num_classes=10), loader(ann_file, TEST_PIPELINE), 'val', True)
+        check_dataloader(classifier(num_classes=3), loader(ann_file, TEST_PIPELINE), 'val', True)
+    finally:
+        logger.removeHandler(handler)
+    assert records == [
+        f"val: {ann_file} (split 'train'): the labels reach 2 (3 classes), the head has "
+        'num_classes=10: if the data has 3 classes, set model.cls_head.num_classes=3'
+    ]
 
 
 def test_a_stock_dataset_is_checked_clip_by_clip(tmp_path):
@@ -134,3 +173,30 @@ def test_too_few_valid_frames_for_the_crop_are_listed(tmp_path):
     ann_file = clips(tmp_path, [0] * 4, damage=damage)
     with pytest.raises(DataCheckError, match='clip3: 2 valid .* fewer than the 4 one token'):
         check_dataloader(pretraining_model(), loader(ann_file, PRETRAIN_PIPELINE), 'train', False)
+
+
+def test_coordinates_that_overflow_in_the_pipeline_stop_before_iteration_1(tmp_path):
+    """Finite coordinates near float32's limit used to pass the check, overflow to inf in
+    ``CentreSkeleton`` mid-run and end mmaction2's train.py with a traceback (exit 1)."""
+    ann_file = clips(tmp_path, [None] * 12)
+    content = pickle.loads(Path(ann_file).read_bytes())
+    keypoint = content['annotations'][9]['keypoint']
+    keypoint[0, :, 1, 0], keypoint[0, :, 2, 0] = -3e38, 3e38  # every frame sum stays finite
+    Path(ann_file).write_bytes(pickle.dumps(content))
+    pipeline = [dict(type='CentreSkeleton')] + Config.fromfile(TINY).train_pipeline
+    config = tmp_path / 'huge.py'
+    config.write_text(
+        f'_base_ = [{str(TINY)!r}]\n'
+        'train_dataloader = dict(batch_sampler=dict(global_batch_size=4), dataset=dict(\n'
+        f"    _delete_=True, type='SafePoseDataset', ann_file={ann_file!r}, split='train',\n"
+        f'    pipeline={[dict(step) for step in pipeline]!r}))\n'
+    )
+    proc = run(train_command('mmaction2', config, tmp_path / 'work'), expect_rc=2)
+    assert 'Traceback' not in proc.stderr
+    assert proc.stderr.splitlines()[-3:] == [
+        f"error: 1 bad sample(s) in {ann_file} (split 'train'):",
+        '  clip9: coordinates beyond ±1e+06 in 30 frame(s), first frame 0 (a transform or the '
+        'model would overflow to inf)',
+        'Fix or remove them, or train on the rest with skip mode (--cfg-options '
+        'train_dataloader.dataset.skip_bad_samples=True).',
+    ]

@@ -365,7 +365,11 @@ def every_reason() -> dict:
     return dict(
         nan=(nan, 'non-finite coordinates in 1 frame(s), first frame 7'),
         inf=(inf, 'non-finite coordinates in 2 frame(s), first frame 2'),
-        overflow=(overflow, 'coordinates so large that their frame sums overflow'),
+        overflow=(
+            overflow,
+            'coordinates beyond ±1e+06 in 1 frame(s), first frame 5 (a transform or the model '
+            'would overflow to inf)',
+        ),
         short=(short, '3 valid (non-zero) frame(s), fewer than the 4 one token needs'),
         joints=(annotation('joints', joints=17), '17 joints, the model expects 25'),
         coords=(coords, '2 coordinates per joint, the model expects 3'),

@@ -8,11 +8,12 @@ compares the summary with a :class:`ClipRequirements` and gives every bad clip w
 reason. Two places apply it:
 
 - :class:`ClipCheckMixin`, in a dataset's ``filter_data`` (mmengine's override point
-  after loading): every reason a clip can be bad in that data (malformed or non-finite
-  keypoints or scores, fewer valid frames than a pipeline step needs, a joint / coordinate
-  layout other than the one stated or, unstated, the one most clips have, a label that
-  is not a class index or not below the stated ``num_classes``). The dataset stops with
-  every bad clip listed, or in skip mode drops them all and writes the skip list.
+  after loading): every reason a clip can be bad in that data (malformed, non-finite or
+  out-of-bound keypoints, non-finite scores, fewer valid frames than a pipeline step
+  needs, a joint / coordinate layout other than the one stated or, unstated, the one most
+  clips have, a label that is not a class index or not below the stated ``num_classes``).
+  The dataset stops with every bad clip listed, or in skip mode drops them all and
+  writes the skip list.
 - :func:`check_dataloader`, called by ``SkeletonDataCheckHook`` (train, val and test
   loaders) and ``KNNMonitorHook`` (its own loaders): the data against the model (its
   joints, the head's classes, labels where they are used) and one dry run of the
@@ -41,6 +42,9 @@ from ..utils.errors import DataCheckError
 from ..utils.random_state import preserved_random_state
 
 CHUNK_FRAMES = 1 << 16  # person-frames summed per chunk (~30 MB of float32 NTU joints)
+#: Largest coordinate magnitude accepted: metres, millimetres and pixels stay far below;
+#: finite values near float32's limit (3.4e38) overflow to inf in a transform or the model.
+MAX_COORDINATE = 1e6
 REPORT_LIMIT = 50  # bad clips listed in a message (the skip list file has all)
 ENCODER_ATTRIBUTES = ('num_frames', 'num_joints', 'in_channels', 'num_tokens')
 
@@ -148,26 +152,38 @@ def _malformed_reason(item: dict) -> Optional[str]:
 
 
 def _frame_counts(clips: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
-    """Valid and non-finite frame counts of clips sharing (M, V, C), each (len(clips),)."""
+    """Valid and out-of-bound frame counts of clips sharing (M, V, C), each (len(clips),).
+
+    A frame is out of bounds when a coordinate is non-finite or beyond ±``MAX_COORDINATE``.
+    """
     starts = np.cumsum([0] + [clip.shape[1] for clip in clips[:-1]])
-    with np.errstate(over='ignore', invalid='ignore'):  # overflowing sums are reported
-        per_frame_sum = np.concatenate(clips, axis=1).sum(axis=(0, 2, 3))  # (sum T,)
+    frames = np.concatenate(clips, axis=1)  # (M, sum T, V, C)
+    with np.errstate(over='ignore', invalid='ignore'):
+        per_frame_sum = frames.sum(axis=(0, 2, 3))  # (sum T,)
+        bound = np.maximum(frames.max(axis=(0, 2, 3)), -frames.min(axis=(0, 2, 3)))
     valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
-    non_finite = np.add.reduceat((~np.isfinite(per_frame_sum)).astype(np.int64), starts)
-    return valid, non_finite
+    out_of_bounds = np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
+    return valid, out_of_bounds
 
 
-def _non_finite_reason(clip: np.ndarray, num_frames: int) -> str:
-    bad_frames = np.flatnonzero(~np.isfinite(clip).all(axis=(0, 2, 3)))
-    if bad_frames.size == 0:
-        return 'coordinates so large that their frame sums overflow'
-    return f'non-finite coordinates in {num_frames} frame(s), first frame {bad_frames[0]}'
+def _out_of_bounds_reason(clip: np.ndarray, num_frames: int) -> str:
+    finite = np.isfinite(clip).all(axis=(0, 2, 3))
+    if not finite.all():
+        first = np.flatnonzero(~finite)[0]
+        return (
+            f'non-finite coordinates in {np.count_nonzero(~finite)} frame(s), first frame {first}'
+        )
+    first = np.flatnonzero((np.abs(clip) > MAX_COORDINATE).any(axis=(0, 2, 3)))[0]
+    return (
+        f'coordinates beyond ±{MAX_COORDINATE:g} in {num_frames} frame(s), first frame {first} '
+        '(a transform or the model would overflow to inf)'
+    )
 
 
 def _count_frames(
     clips: Dict[int, np.ndarray], valid_frames: np.ndarray, num_threads: int
 ) -> Dict[int, str]:
-    """Fill ``valid_frames``; return position -> reason for non-finite clips."""
+    """Fill ``valid_frames``; return position -> reason for out-of-bound clips."""
     chunks: List[List[int]] = []
     groups: Dict[tuple, List[int]] = {}
     for position, clip in clips.items():
@@ -186,7 +202,7 @@ def _count_frames(
         valid, non_finite = _frame_counts([clips[position] for position in chunk])
         valid_frames[chunk] = valid
         return {
-            position: _non_finite_reason(clips[position], bad)
+            position: _out_of_bounds_reason(clips[position], bad)
             for position, bad in zip(chunk, non_finite.tolist())
             if bad
         }
@@ -270,10 +286,13 @@ def bad_clips(summary: ClipSummary, requirements: ClipRequirements) -> List[BadC
     return [BadClip(i, summary.names[i], reasons[i]) for i in sorted(reasons)]
 
 
-def clip_report(bad: Sequence[BadClip], source: str, limit: Optional[int] = REPORT_LIMIT) -> str:
-    """One ``name: reason`` line per bad clip (``limit`` lines at most) under a header."""
-    shown = bad if limit is None else bad[:limit]
-    lines = [f'{len(bad)} bad sample(s) in {source}:']
+def clip_report(bad: Sequence[BadClip], source: str, verb: str = '') -> str:
+    """``N bad sample(s) in SOURCE:``, then ``name: reason`` per clip (``REPORT_LIMIT`` at most).
+
+    ``verb`` (e.g. ``'Skipped'``) starts the header.
+    """
+    shown = bad[:REPORT_LIMIT]
+    lines = [f'{verb} {len(bad)} bad sample(s) in {source}:'.strip()]
     lines += [f'  {clip.name}: {clip.reason}' for clip in shown]
     if len(shown) < len(bad):
         lines.append(f'  ... and {len(bad) - len(shown)} more')
@@ -339,27 +358,25 @@ class ClipCheckMixin:
         if bad:
             kept = sorted(set(range(len(data_list))) - {clip.position for clip in bad})
             if not kept:
-                raise DataCheckError(
-                    f'{source}: every clip is bad, nothing left\n' + clip_report(bad, source)
-                )
+                raise DataCheckError(clip_report(bad, source) + '\nEvery clip is bad: none left.')
             self._record_skipped(bad, source)
             data_list, summary = [data_list[i] for i in kept], summary.subset(kept)
         self.clip_summary = summary
         print_log(
-            f'Pre-flight check of {source}: {len(data_list) + len(bad)} samples, {len(bad)} skipped',
+            f'Pre-flight check of {source}: {len(data_list) + len(bad)} samples, '
+            f'{len(bad)} skipped',
             logger='current',
         )
         return data_list
 
     def _record_skipped(self, bad: List[BadClip], source: str) -> None:
         """Write the skip list (rank 0) and log the count."""
-        where = ''
         if self.bad_sample_file and get_rank() == 0:
             lines = ''.join(f'{clip.name}\t{clip.reason}\n' for clip in bad)
             atomic_write_bytes(self.bad_sample_file, lines.encode())
-            where = f', listed in {self.bad_sample_file}'
+            source += f' (all listed in {self.bad_sample_file})'
         print_log(
-            f'Skip mode: without {len(bad)} bad sample(s){where}\n' + clip_report(bad, source),
+            clip_report(bad, source, 'Skip mode: dropped'),
             logger='current',
             level=logging.WARNING,
         )
@@ -431,13 +448,14 @@ def _model_problems(
     dataset, summary: ClipSummary, encoder, requirements: ClipRequirements, name: str
 ) -> List[str]:
     """The clips against the model; a joint count no clip shares with the model is one line."""
+    where = f'{name}: {dataset_source(dataset)}'
     joints = encoder.num_joints if encoder is not None else summary.layout()[0]
     found = summary.shapes[summary.shapes[:, 0] >= 0, 2]
     if len(found) and (found != joints).all():
         return [
-            f'the clips have {" / ".join(map(str, sorted(set(found.tolist()))))} joints, the '
-            f'model expects {joints} (model.backbone.num_joints): state the joint layout once '
-            'in the config and let every part use it (docs/custom_data.md)'
+            f'{where}: the clips have {" / ".join(map(str, sorted(set(found.tolist()))))} '
+            f'joints, the model expects {joints} (model.backbone.num_joints): state the joint '
+            'layout once in the config and let every part use it (docs/custom_data.md)'
         ]
     requirements = replace(
         requirements,
@@ -446,18 +464,18 @@ def _model_problems(
     )
     bad = bad_clips(summary, requirements)
     if bad:
-        return [
-            clip_report(bad, 'the clips') + f'\nTo drop them in skip mode, state what the model '
-            f'needs on the dataset ({name}.dataset.sample_requirements, e.g. '
-            f'dict(num_joints={joints}, num_classes={requirements.num_classes}, '
-            f'labels_required={requirements.labels_required}))'
-        ]
+        stated = {k: v for k, v in vars(requirements).items() if k != 'min_valid_frames' and v}
+        hint = (
+            f'\nTo skip them, state what the model needs on the dataset: --cfg-options '
+            f'{name}.dataset.sample_requirements="{stated}" {name}.dataset.skip_bad_samples=True'
+        )
+        return [clip_report(bad, where) + (hint if hasattr(dataset, 'skip_bad_samples') else '')]
     labels = [label for label in summary.labels if label is not None]
     if requirements.num_classes and labels and max(labels) + 1 < requirements.num_classes:
         print_log(
-            f'{name}: {dataset_source(dataset)}: the labels reach {max(labels)} '
-            f'({max(labels) + 1} classes), the head has num_classes={requirements.num_classes}: '
-            'set model.cls_head.num_classes to the number of classes of the data',
+            f'{where}: the labels reach {max(labels)} ({max(labels) + 1} classes), the head has '
+            f'num_classes={requirements.num_classes}: if the data has {max(labels) + 1} '
+            f'classes, set model.cls_head.num_classes={max(labels) + 1}',
             logger='current',
             level=logging.WARNING,
         )
@@ -486,18 +504,18 @@ def check_dataloader(model, dataloader, name: str, labels_required: bool) -> Non
     )
     messages = []
     for dataset in leaf_datasets(dataloader.dataset):
-        prefix = f'{name}: {dataset_source(dataset)}: '
         if len(dataset) == 0:
-            messages.append(prefix + 'the dataset is empty')
+            messages.append(f'{name}: {dataset_source(dataset)}: the dataset is empty')
             continue
         summary, first = _summary_of(dataset), 0
-        problems = []
         if summary is not None:
             problems = _model_problems(dataset, summary, encoder, requirements, name)
+            messages += problems
+            if problems:
+                continue
             first = int(np.argmax(summary.shapes[:, 0] >= 0))
-        if not problems:
-            clip = summary.names[first] if summary is not None else f'sample {first}'
-            problems = _dry_run_problems(dataset, encoder, first, clip)
-        messages += [prefix + problem for problem in problems]
+        clip = summary.names[first] if summary is not None else f'sample {first}'
+        problems = _dry_run_problems(dataset, encoder, first, clip)
+        messages += [f'{name}: {dataset_source(dataset)}: {problem}' for problem in problems]
     if messages:
         raise DataCheckError('\n'.join(messages))

@@ -70,13 +70,19 @@ def find_skeleton_files(folders: Sequence[PathLike]) -> List[Path]:
     """``*.skeleton`` files directly inside the folders, sorted by name.
 
     Raises:
-        FileNotFoundError: a folder does not exist.
+        FileNotFoundError: a folder does not exist or holds no ``.skeleton`` file.
     """
     files: List[Path] = []
     for folder in map(Path, folders):
         if not folder.is_dir():
             raise FileNotFoundError(f'skeleton folder {folder} does not exist')
-        files += folder.glob('*.skeleton')
+        found = list(folder.glob('*.skeleton'))
+        if not found:
+            raise FileNotFoundError(
+                f'skeleton folder {folder} holds no *.skeleton file; give the folder the NTU '
+                'archive unpacks to (nturgb+d_skeletons)'
+            )
+        files += found
     return sorted(files, key=lambda path: (path.name, str(path)))
 
 

@@ -1,6 +1,10 @@
 """NTU folders -> PoseDataset pickle: content, splits, bad files, workers."""
 
+import os
 import pickle
+import subprocess
+import sys
+from pathlib import Path
 from typing import List
 
 import numpy as np
@@ -17,6 +21,8 @@ from mmaction_mamp.preparation.ntu_splits import (
 from mmaction_mamp.preparation.records import InputFormatError
 
 from prep_fixtures import format_skeleton, upright, write_skeleton
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def one_body(num_frames: int = 3, x: float = 1.0) -> list:
@@ -223,3 +229,23 @@ def test_nothing_converted_writes_nothing(tmp_path):
     summary = convert_ntu([tmp_path / 'in'], 'ntu60', tmp_path / 'out.pkl', num_workers=1)
     assert summary.written == 0 and not (tmp_path / 'out.pkl').exists()
     assert 'was not written' in summary.format()
+
+
+def test_an_empty_raw_folder_is_named(tmp_path, ntu60_folder):
+    """``tools/data/ntu_to_mmaction.py ntu60 EMPTY``: one error line naming the folder."""
+    empty = tmp_path / 'nturgb+d_skeletons_120'
+    empty.mkdir()
+    proc = subprocess.run(
+        [sys.executable, 'tools/data/ntu_to_mmaction.py', 'ntu120', str(ntu60_folder), str(empty)]
+        + ['--out', str(tmp_path / 'out.pkl')],
+        cwd=REPO,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.splitlines()[-1] == (
+        f'error: skeleton folder {empty} holds no *.skeleton file; give the folder the NTU '
+        'archive unpacks to (nturgb+d_skeletons)'
+    )
+    assert not (tmp_path / 'out.pkl').exists()
