@@ -28,15 +28,16 @@ def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
     any setting, they are stepped as ``ParamSchedulerHook`` steps a fresh run up to the
     checkpoint's ``meta`` epoch / iteration, and their states and the optimizer settings
     they give (lr, ...) replace the saved ones: the resumed run has the learning rates of
-    a fresh run of the new schedule.
+    a fresh run of the new schedule (one optimizer; with an ``OptimWrapperDict`` only the
+    scheduler states are replaced).
 
     Returns:
         What changed, to log; None when the schedules agree.
     """
     saved, built = checkpoint.get('param_schedulers'), runner.param_schedulers
-    if not saved or not built or not hasattr(_flat(built)[0], 'state_dict'):
+    current = _flat(built or [])
+    if not saved or not current or not hasattr(current[0], 'state_dict'):
         return None
-    current = _flat(built)
     unchanged = [{k: v for k, v in s.items() if k not in PROGRESS} for s in _flat(saved)]
     if unchanged == [
         {k: v for k, v in s.state_dict().items() if k not in PROGRESS} for s in current
@@ -51,13 +52,13 @@ def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
                     scheduler.step()
     states = iter([s.state_dict() for s in current])
     if isinstance(saved, dict):
-        checkpoint['param_schedulers'] = {k: [next(states) for _ in v] for k, v in saved.items()}
+        checkpoint['param_schedulers'] = {k: [next(states) for _ in v] for k, v in built.items()}
     else:
         checkpoint['param_schedulers'] = list(states)
-    groups = runner.optim_wrapper.param_groups
+    groups = runner.optim_wrapper.param_groups  # one optimizer (not an OptimWrapperDict)
     for saved_group, group in zip(checkpoint.get('optimizer', {}).get('param_groups', []), groups):
         saved_group.update({k: v for k, v in group.items() if k != 'params'})
-    lrs = sorted({group['lr'] for group in groups})
+    lrs = sorted({group['lr'] for group in groups if isinstance(group, dict)})
     return (
         f"the config's param_scheduler differs from the checkpoint's: resuming on the "
         f"config's schedule at iteration {iters} (lr {', '.join(f'{lr:.4e}' for lr in lrs)})"

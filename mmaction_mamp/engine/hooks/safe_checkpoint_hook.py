@@ -89,8 +89,9 @@ class SafeCheckpointHook(CheckpointHook):
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
-        if is_main_process() and not ckpt.is_remote(self.out_dir):
-            for path in remove_stale_temporaries(self.out_dir):
+        folders = {runner.work_dir, self.out_dir} if is_main_process() else set()
+        for folder in (folder for folder in folders if not ckpt.is_remote(folder)):
+            for path in remove_stale_temporaries(folder):
                 runner.logger.warning(f'removed {path}, left by a save that was killed')
 
     def before_save_checkpoint(self, runner, checkpoint: dict) -> None:
