@@ -33,6 +33,7 @@ from mmaction_mamp.preparation.ntu_skeleton import process_recording, read_skele
 REPO = Path(__file__).resolve().parents[1]
 SMALL = dict(embed_dims=32, depth=1, num_heads=2, init_cfg=None)
 DEMO_LINEAR = 'configs/demo/mamp_linear_demo.py'
+RECIPES = 'configs/skeleton/mamp/'
 
 
 def load_tool(relative_path: str):
@@ -166,10 +167,8 @@ def test_mmaction2_inference_recognizer_runs_our_models_on_the_test_loader_pipel
     expected = dataset_scores(model, annotation, tmp_path)
     np.testing.assert_allclose(result.pred_score.numpy(), expected, atol=1e-6)
 
-    linear = (
-        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
-    )
-    cfg = small_config(linear, num_classes=60)
+    linear = 'vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
+    cfg = small_config(RECIPES + linear, num_classes=60)
     ntu_checkpoint = save_random_recognizer(cfg, tmp_path, seed=3)
     stock = init_recognizer(str(tmp_path / 'config.py'), str(ntu_checkpoint), device='cpu')
     ours = init_recognizer_safely(cfg, ntu_checkpoint)
@@ -201,6 +200,25 @@ def test_a_head_changed_at_training_time_names_the_keys_and_the_saved_config(tmp
     saved = str(work_dir / 'mamp_linear_demo.py')
     assert tool.main([saved, str(checkpoint), str(clip), '--top-k', '10']) == 0
     assert len(capsys.readouterr().out.splitlines()) == 10
+
+
+def test_inference_skeleton_runs_the_test_loader_pipeline_of_the_ntu_2d_config(tmp_path):
+    """mmaction2's inference_skeleton on a model of the NTU 2-D linear config gives what
+    tools/test.py computes for the clip (PreNormalize2D included)."""
+    linear_2d = 'vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py'
+    model = init_recognizer_safely(small_config(RECIPES + linear_2d, num_classes=60))
+    (annotation,) = generate_pose_2d(1, seed=9, classes=('raise_left_arm',))
+    keypoint, score = annotation['keypoint'], annotation['keypoint_score']
+    pose_results = [
+        dict(keypoints=keypoint[:, frame], keypoint_scores=score[:, frame])
+        for frame in range(keypoint.shape[1])
+    ]
+    result = inference_skeleton(model, pose_results, annotation['img_shape'])
+    # inference_skeleton stores the poses as float16
+    keypoint, score = (array.astype(np.float16).astype(np.float32) for array in (keypoint, score))
+    float16 = dict(annotation, keypoint=keypoint, keypoint_score=score)
+    expected = dataset_scores(model, float16, tmp_path)
+    np.testing.assert_allclose(result.pred_score.numpy(), expected, atol=2e-5)
 
 
 def test_infer_command_npy_top_k_and_ntu_names(model_3d, tmp_path, capsys):
