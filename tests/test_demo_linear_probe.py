@@ -1,11 +1,18 @@
-"""tools/misc/demo_linear_probe.py: which pre-training it probes, and a longer pre-training
-keeps the warm-up and stretches the cosine."""
+"""tools/misc/demo_linear_probe.py: which pre-training it probes, that it trains the probe
+config as written, and a longer pre-training keeps the warm-up and stretches the cosine; the
+demo classifiers work with mmaction2's inference API."""
 
 import importlib.util
 from pathlib import Path
+from unittest.mock import Mock
 
 import pytest
+import torch
+from mmaction.apis import inference_recognizer, init_recognizer
+from mmaction.registry import DATASETS
 from mmengine.config import Config
+from mmengine.dataset import pseudo_collate
+from mmengine.registry import DefaultScope
 
 
 @pytest.fixture
@@ -18,9 +25,40 @@ def demo_tool(repo_root):
     return module
 
 
-def test_batch_sizes_come_from_the_configs(demo_tool):
+def test_probes_train_the_config_as_written(demo_tool, monkeypatch):
+    """The tool changes only where the probe writes and which encoder it starts from: batch
+    sizes, schedule, pipelines and head are the config's."""
+    built = []
+    monkeypatch.setattr(demo_tool.RUNNERS, 'build', lambda cfg: built.append(cfg) or Mock())
     for config in (demo_tool.LINEAR_CONFIG, demo_tool.LINEAR_CONFIG_2D):
-        assert Config.fromfile(config).train_dataloader.batch_sampler.global_batch_size == 32
+        for checkpoint in ('encoder.pth', None):
+            demo_tool.train_probe(Config.fromfile(config), 'w', 'stage', checkpoint)
+            probed, as_written = built[-1].to_dict(), Config.fromfile(config).to_dict()
+            init = as_written['model']['backbone'].pop('init_cfg')
+            assert probed['model']['backbone'].pop('init_cfg') == (
+                None if checkpoint is None else dict(init, checkpoint=checkpoint)
+            )
+            changed = dict(work_dir='w', experiment_name='stage', launcher='none')
+            assert probed == dict(as_written, **changed)
+
+
+@pytest.mark.parametrize(
+    'config', ['mamp_linear_demo.py', 'mamp_linear_demo_2d.py', 'mamp_finetune_demo.py']
+)
+def test_mmaction_inference_api_scores_as_the_test_loop(repo_root, config):
+    """mmaction2's ``inference_recognizer`` reads the config's top-level ``test_pipeline``:
+    on a raw clip it gives the scores the test loader's view of that clip gives."""
+    torch.manual_seed(0)
+    model = init_recognizer(str(repo_root / 'configs' / 'demo' / config), device='cpu')
+    dataset_cfg = dict(model.cfg.test_dataloader.dataset, num_per_class=1)
+    with DefaultScope.overwrite_default_scope('mmaction'):
+        dataset = DATASETS.build(dataset_cfg)
+    index = 3
+    result = inference_recognizer(model, dataset.get_data_info(index))
+    with torch.no_grad():
+        (expected,) = model.test_step(pseudo_collate([dataset[index]]))
+    assert result.pred_score.shape == (10,)
+    torch.testing.assert_close(result.pred_score, expected.pred_score)
 
 
 @pytest.mark.parametrize('config', ['PRETRAIN_CONFIG', 'PRETRAIN_CONFIG_2D'])

@@ -23,10 +23,27 @@ model = dict(
     cls_head=dict(num_classes=10, in_channels=96),
 )
 
-# global batch 32 on any process count (GlobalBatchSampler); lr 0.1 as in the paper
-train_dataloader = _base_.demo_train_dataloader
-val_dataloader = _base_.demo_val_dataloader
-test_dataloader = val_dataloader
+# mmaction2's names: the loaders use the top-level pipelines (inference_recognizer reads
+# test_pipeline)
+train_pipeline = _base_.demo_train_pipeline
+val_pipeline = _base_.demo_test_pipeline
+test_pipeline = val_pipeline
+train_dataloader = dict(
+    _base_.demo_train_loader,
+    dataset=dict(type='SyntheticSkeletonDataset', pipeline=train_pipeline, **_base_.demo_train_split),
+)
+val_dataloader = dict(
+    _base_.demo_val_loader,
+    dataset=dict(
+        type='SyntheticSkeletonDataset',
+        pipeline=val_pipeline,
+        test_mode=True,
+        **_base_.demo_val_split,
+    ),
+)
+test_dataloader = dict(
+    val_dataloader, dataset=dict(val_dataloader['dataset'], pipeline=test_pipeline)
+)
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 

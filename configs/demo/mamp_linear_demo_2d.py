@@ -32,12 +32,13 @@ train_pipeline = [
     dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
-test_pipeline = [
+val_pipeline = [
     *_base_.normalize_2d,
     dict(_base_.test_crop_2d, clip_len=_base_.clip_len),
     dict(type='FormatGCNInput', num_person=_base_.num_person),
     dict(type='PackActionInputs'),
 ]
+test_pipeline = val_pipeline
 train_dataloader = dict(
     _base_.demo_train_loader,
     dataset=dict(type='SyntheticPose2DDataset', pipeline=train_pipeline, **_base_.demo_train_split),
@@ -46,12 +47,14 @@ val_dataloader = dict(
     _base_.demo_val_loader,
     dataset=dict(
         type='SyntheticPose2DDataset',
-        pipeline=test_pipeline,
+        pipeline=val_pipeline,
         test_mode=True,
         **_base_.demo_val_split,
     ),
 )
-test_dataloader = val_dataloader
+test_dataloader = dict(
+    val_dataloader, dataset=dict(val_dataloader['dataset'], pipeline=test_pipeline)
+)
 val_evaluator = dict(type='AccMetric')
 test_evaluator = val_evaluator
 

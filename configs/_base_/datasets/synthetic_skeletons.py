@@ -41,21 +41,6 @@ demo_train_loader = dict(
 demo_val_loader = dict(
     batch_size=64, sampler=dict(type='DefaultSampler', shuffle=False), **demo_loader
 )
-# labelled 3-D loaders of the classification demos (linear probe, fine-tune)
-demo_train_dataloader = dict(
-    demo_train_loader,
-    dataset=dict(type='SyntheticSkeletonDataset', pipeline=demo_train_pipeline, **demo_train_split),
-)
-demo_val_dataloader = dict(
-    demo_val_loader,
-    dataset=dict(
-        type='SyntheticSkeletonDataset',
-        pipeline=demo_test_pipeline,
-        test_mode=True,
-        **demo_val_split,
-    ),
-)
-
 # k-NN monitor of the pre-training demos: the 320 training clips as the bank, the 500
 # validation clips to classify, every 10 epochs (200 iterations); after training it also
 # scores a randomly initialised encoder, so the run ends with both accuracies side by side.
