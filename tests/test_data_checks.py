@@ -15,7 +15,7 @@ from mmengine.registry import DefaultScope
 from mmaction_mamp.datasets.clip_checks import check_dataloader
 from mmaction_mamp.utils.errors import DataCheckError
 
-from launch import TINY, run, train_command
+from launch import REPO, TINY, run, train_command
 from small_models import small_mamp, small_recognizer
 
 PRETRAIN_PIPELINE = [
@@ -200,3 +200,25 @@ def test_coordinates_that_overflow_in_the_pipeline_stop_before_iteration_1(tmp_p
         'Fix or remove them, or train on the rest with skip mode (--cfg-options '
         'train_dataloader.dataset.skip_bad_samples=True).',
     ]
+
+
+def test_a_head_wider_than_the_data_is_said_in_a_run(tmp_path):
+    """3 classes of data under the demo template's ``num_classes=10``: mmaction2's train.py
+    trains (exit 0) and the log names both numbers before iteration 1."""
+    classes = '[raise_right_arm,lower_right_arm,raise_left_arm]'
+    options = [
+        'model.backbone.init_cfg=None',
+        f'train_dataloader.dataset.classes={classes}',
+        f'val_dataloader.dataset.classes={classes}',
+        'train_dataloader.dataset.num_per_class=4',
+        'val_dataloader.dataset.num_per_class=2',
+        'train_dataloader.batch_sampler.global_batch_size=4',
+        'train_cfg.max_epochs=1',
+    ]
+    config = REPO / 'configs/demo/mamp_linear_demo.py'
+    proc = run(train_command('mmaction2', config, tmp_path, *options))
+    assert (
+        "WARNING - train_dataloader: SyntheticSkeletonDataset (split 'train'): the labels reach "
+        '2 (3 classes), the head has num_classes=10: if the data has 3 classes, set '
+        'model.cls_head.num_classes=3'
+    ) in proc.stdout

@@ -1,23 +1,16 @@
 """Whether a skeleton clip is usable: the one data check of a run, before iteration 1.
 
-Every clip is read once (:func:`summarize_clips`): its (M, T, V, C) ``keypoint`` shape, its
-valid (non-zero) frames and its label, vectorised (clips of the same (M, V, C) are
-concatenated along time in chunks, reduced per frame, then per clip with
-``np.add.reduceat``, on a thread pool: NTU holds 114k clips). :func:`bad_clips` then
-compares the summary with a :class:`ClipRequirements` and gives every bad clip with its
-reason. Two places apply it:
+:func:`summarize_clips` reads every clip once, vectorised (NTU holds 114k clips): clips of
+one (M, V, C) are concatenated along time in chunks, reduced per frame, then per clip with
+``np.add.reduceat``, on a thread pool. :func:`bad_clips` compares the summary with
+:class:`ClipRequirements` and gives every bad clip with its reason. It is applied by
 
-- :class:`ClipCheckMixin`, in a dataset's ``filter_data`` (mmengine's override point
-  after loading): every reason a clip can be bad in that data (malformed, non-finite or
-  out-of-bound keypoints, non-finite scores, fewer valid frames than a pipeline step
-  needs, a joint / coordinate layout other than the one stated or, unstated, the one most
-  clips have, a label that is not a class index or not below the stated ``num_classes``).
-  The dataset stops with every bad clip listed, or in skip mode drops them all and
-  writes the skip list.
-- :func:`check_dataloader`, called by ``SkeletonDataCheckHook`` (train, val and test
-  loaders) and ``KNNMonitorHook`` (its own loaders): the data against the model (its
-  joints, the head's classes, labels where they are used) and one dry run of the
-  pipeline (clip length, channels, token count), reusing the dataset's summary.
+- :class:`ClipCheckMixin` in a dataset's ``filter_data`` (mmengine's public override
+  point after loading), for every reason that singles out clips of that data; skip mode
+  drops them all, whatever the reason, and writes the skip list;
+- :func:`check_dataloader` (``SkeletonDataCheckHook``, ``KNNMonitorHook``), for the data
+  against the model: its joints, the head's classes, labels where used, and one dry run
+  of the pipeline (clip length, channels, token count), reusing the dataset's summary.
 """
 
 from __future__ import annotations
@@ -114,7 +107,7 @@ class ClipSummary:
             valid_frames=self.valid_frames[list(positions)],
             labels=[self.labels[i] for i in positions],
             malformed={new[i]: r for i, r in self.malformed.items() if i in new},
-        )
+        )  # fmt: skip
 
 
 def clip_name(item: dict, position: Optional[int] = None) -> str:

@@ -39,22 +39,37 @@ def test_idempotent_and_built_from_registry():
     assert repr(transform) == 'CentreSkeleton(origin_joint=1)'
 
 
-def test_same_input_as_the_converter(tmp_path):
-    """Raw coordinates + CentreSkeleton == the converter's official translation."""
-    frames = [[('1', upright(1.0 + 0.1 * t)), ('2', upright(2.0, 0.4))] for t in range(15)]
-    converted = process_recording(
-        read_skeleton_file(write_skeleton(tmp_path, 'S001C001P001R001A001', frames))
-    )
-    raw = np.stack(
-        [
-            np.stack([upright(1.0 + 0.1 * t) for t in range(15)]),
-            np.stack([upright(2.0, 0.4)] * 15),
-        ]
-    ).astype(np.float32)
+def mmaction2_raw(recording) -> np.ndarray:
+    """(M, T, 25, 3): the parsed bodies in mmaction2's raw ``ntu60_3d.pkl`` layout (Kinect
+    camera coordinates, zeros where a body is absent)."""
+    raw = np.zeros((len(recording.tracks), recording.num_frames, 25, 3), np.float32)
+    for person, track in enumerate(recording.tracks):
+        raw[person, track.start : track.end + 1] = track.joints
+    return raw
+
+
+@pytest.mark.parametrize(
+    'bodies',
+    [
+        lambda t: [('1', upright(1.0 + 0.1 * t)), ('2', upright(2.0, 0.4))],
+        lambda t: [('1', upright(1.0 + 0.1 * t))] + ([('2', upright(2.0))] if t < 12 else []),
+        lambda t: ([('1', upright(0.3))] if t > 2 else []) + [('2', upright(2.0 - 0.05 * t))],
+        lambda t: [('7', upright(1.0 + 0.1 * t, z=2.5 + 0.01 * t))],
+    ],
+    ids=['two actors', 'actor 2 leaves', 'actor 1 comes late', 'one body'],
+)
+def test_raw_mmaction2_coordinates_centre_as_the_converter_does(tmp_path, bodies):
+    """CentreSkeleton on mmaction2's raw layout == the converter's official translation,
+    bit for bit; on the converter's output it changes nothing."""
+    frames = [bodies(t) for t in range(15)]
+    recording = read_skeleton_file(write_skeleton(tmp_path, 'S001C001P001R001A001', frames))
+    converted = process_recording(recording)  # (2, T, 25, 3), centred
+    raw = mmaction2_raw(recording)
     centred = CentreSkeleton()(dict(keypoint=raw))['keypoint']
-    np.testing.assert_allclose(centred, converted, atol=1e-6)
-    centred_again = CentreSkeleton()(dict(keypoint=converted.copy()))['keypoint']
-    np.testing.assert_array_equal(centred_again, converted)
+    np.testing.assert_array_equal(centred, converted[: len(raw)])
+    assert not converted[len(raw) :].any()
+    unchanged = CentreSkeleton()(dict(keypoint=converted.copy()))['keypoint']
+    np.testing.assert_array_equal(unchanged, converted)
 
 
 @pytest.mark.parametrize(

@@ -9,13 +9,11 @@ from ..checkpoints import unwrap
 
 @HOOKS.register_module()
 class SkeletonDataCheckHook(Hook):
-    """The clip check (``mmaction_mamp.datasets.clip_checks``) of the train, val and test data.
+    """The clip check (``datasets.clip_checks``) of the train, val and test data vs the model.
 
-    ``before_train`` checks the training dataloader and, when the run validates, the
-    validation one; ``before_test`` the test dataloader: after the datasets are built and
-    checked on load, before their first iteration. Labels are checked where the model
-    classifies (it has a ``cls_head``). The k-NN monitor checks its own dataloaders the
-    same way. Raises :class:`~mmaction_mamp.utils.errors.DataCheckError`.
+    ``before_train``: the training dataloader and, when the run validates, the validation
+    one; ``before_test``: the test one. Labels are checked where the model classifies (it
+    has a ``cls_head``). Raises :class:`~mmaction_mamp.utils.errors.DataCheckError`.
     """
 
     priority = 'LOW'

@@ -13,8 +13,11 @@ from torch.utils.data import DataLoader
 
 from ...datasets.clip_checks import check_dataloader
 from ...evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
+from ...utils.errors import RunConfigError
 from ...utils.random_state import preserved_random_state
 from ..checkpoints import unwrap
+
+DEFAULT_SAMPLER = ('DefaultSampler', 'mmengine.DefaultSampler')
 
 
 def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
@@ -35,19 +38,14 @@ def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
 class KNNMonitorHook(Hook):
     """Weighted k-NN accuracy of the encoder on labelled data, every ``interval`` epochs.
 
-    Pre-training configs have no labels, so the hook gets its own two dataloaders: a
-    labelled training set (the bank; a subset is fine) and a validation set, both with the
-    test pipeline of the linear probe (no mask, no augmentation). Features are pooled as the
-    linear probe pools them: the encoder's final-norm output (N, M, D, TP, VP) averaged over
-    persons, time tokens and joints (and over clips when the pipeline makes several). Each
-    validation clip is then classified by cosine k-NN with temperature-weighted votes
-    (``mmaction_mamp.evaluation.knn_class_scores``) and ``knn/top1`` / ``knn/top5`` (%) are
-    written to the message hub, the log and every visualizer backend at the current
-    iteration.
-
-    Under distributed training each rank embeds its shard (``DefaultSampler``, padded to
-    equal shards) and the features are all-gathered, so every rank scores the full sets.
-    The random streams are restored afterwards: training is unaffected by the monitor.
+    The hook has its own two dataloaders (checked with the run's clip check before
+    iteration 1): a labelled bank and a validation set, with the linear probe's test
+    pipeline. Features (N, D) are pooled as the linear probe pools them
+    (``pool_encoder_features``, averaged over clips); each validation clip is classified by
+    cosine k-NN with temperature-weighted votes, and ``knn/top1`` / ``knn/top5`` (%) go to
+    the message hub, the log and every visualizer backend. Distributed, each rank embeds its
+    ``DefaultSampler`` shard and the features are all-gathered. The random streams are
+    restored afterwards: training is unaffected by the monitor.
 
     Args:
         train_dataloader: dataloader config of the labelled bank.
@@ -77,7 +75,7 @@ class KNNMonitorHook(Hook):
         random_init_seed: Optional[int] = None,
     ) -> None:
         if interval < 1:
-            raise ValueError(f'interval must be >= 1, got {interval}')
+            raise RunConfigError(f'KNNMonitorHook: interval must be >= 1, got {interval}')
         self.dataloader_cfgs = dict(
             train=self._checked_loader_cfg(train_dataloader, 'train_dataloader'),
             val=self._checked_loader_cfg(val_dataloader, 'val_dataloader'),
@@ -95,11 +93,9 @@ class KNNMonitorHook(Hook):
     def _checked_loader_cfg(cfg: dict, name: str) -> dict:
         """Copy of a dataloader config with an unshuffled, equally padded ``DefaultSampler``."""
         cfg = copy.deepcopy(dict(cfg))
-        sampler = dict(cfg.setdefault('sampler', dict(type='DefaultSampler', shuffle=False)))
-        if sampler.get('type') not in ('DefaultSampler', 'mmengine.DefaultSampler') or (
-            not sampler.get('round_up', True)
-        ):
-            raise ValueError(
+        sampler = cfg.setdefault('sampler', dict(type='DefaultSampler', shuffle=False))
+        if sampler.get('type') not in DEFAULT_SAMPLER or not sampler.get('round_up', True):
+            raise RunConfigError(
                 f'KNNMonitorHook {name} needs a DefaultSampler with round_up=True (features '
                 f'are gathered across ranks in its order), got {sampler}'
             )
@@ -199,11 +195,7 @@ class KNNMonitorHook(Hook):
             features.append(pooled.reshape(*inputs.shape[:2], -1).mean(dim=1))
             labels.append(torch.cat([sample.gt_label for sample in batch['data_samples']]))
         encoder.train(was_training)
-        size = len(loader.dataset)
-        local_features, local_labels = torch.cat(features), torch.cat(labels).to(features[0].device)
-        if get_world_size() > 1:
-            return (
-                gather_in_sampler_order(local_features, size),
-                gather_in_sampler_order(local_labels, size),
-            )
-        return local_features, local_labels
+        local = torch.cat(features), torch.cat(labels).to(features[0].device)
+        if get_world_size() == 1:
+            return local
+        return tuple(gather_in_sampler_order(part, len(loader.dataset)) for part in local)
