@@ -18,10 +18,18 @@ onnxruntime = pytest.importorskip('onnxruntime', reason=DEPLOY_EXTRA)
 pytest.importorskip('onnxscript', reason=DEPLOY_EXTRA)
 pytest.importorskip('onnx', reason=DEPLOY_EXTRA)
 
-from mmaction_mamp.apis.export import export_input_shape, export_onnx  # noqa: E402
-
 REPO = Path(__file__).resolve().parents[1]
 SMALL = dict(embed_dims=32, depth=1, num_heads=2, init_cfg=None)
+
+
+def load_export_tool():
+    """tools/deployment/export_onnx.py as a module (its functions run in this process)."""
+    spec = importlib.util.spec_from_file_location(
+        'export_onnx', REPO / 'tools/deployment/export_onnx.py'
+    )
+    tool = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tool)
+    return tool
 
 
 def small_recognizer(name: str, **head) -> torch.nn.Module:
@@ -67,7 +75,7 @@ def onnx_scores(path: Path, inputs: torch.Tensor) -> np.ndarray:
 def test_onnx_scores_equal_the_pred_score(tmp_path, name, head):
     model = small_recognizer(name, **head)
     path = tmp_path / 'model.onnx'
-    shape = export_onnx(model, path)
+    shape = load_export_tool().export_onnx(model, str(path))
     inputs, pred_score = pipeline_clips(model)
     assert tuple(inputs.shape[1:]) == shape
     scores = onnx_scores(path, inputs)
@@ -84,10 +92,11 @@ def test_multi_clip_test_pipeline_is_averaged_like_mmaction2(tmp_path):
         dict(type='FormatGCNInput', num_person=2),
         dict(type='PackActionInputs'),
     ]
-    model.cfg.test_dataloader.dataset.pipeline = pipeline
-    assert export_input_shape(model) == (3, 2, 32, 25, 3)
+    model.cfg.test_dataloader.dataset.pipeline = model.cfg.test_pipeline = pipeline
+    tool = load_export_tool()
+    assert tool.input_shape(model) == (3, 2, 32, 25, 3)
     path = tmp_path / 'multi.onnx'
-    export_onnx(model, path)
+    tool.export_onnx(model, str(path))
     inputs, pred_score = pipeline_clips(model, count=2)
     np.testing.assert_allclose(onnx_scores(path, inputs), pred_score, atol=1e-5)
 
@@ -99,11 +108,7 @@ def test_export_command_is_quiet_and_states_the_contract(tmp_path, capfd):
     config = tmp_path / 'finetune.py'
     model.cfg.dump(str(config))
     capfd.readouterr()
-    spec = importlib.util.spec_from_file_location(
-        'export_onnx', REPO / 'tools/deployment/export_onnx.py'
-    )
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = load_export_tool()
     out = tmp_path / 'finetuned.onnx'
     assert tool.main([str(config), str(checkpoint), '--out', str(out)]) == 0
     captured = capfd.readouterr()

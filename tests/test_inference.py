@@ -10,15 +10,13 @@ import numpy as np
 import pytest
 import torch
 from data_prep.prep_fixtures import upright, write_skeleton
-from mmaction.apis import inference_skeleton, init_recognizer
+from mmaction.apis import inference_recognizer, inference_skeleton, init_recognizer
 from mmaction.registry import DATASETS
 from mmengine.config import Config
 from mmengine.dataset import pseudo_collate
 from mmengine.registry import init_default_scope
 
 from mmaction_mamp.apis import (
-    extract_features,
-    feature_dataloader,
     init_encoder_safely,
     init_recognizer_safely,
     predict_skeleton,
@@ -34,6 +32,8 @@ from mmaction_mamp.preparation.ntu_skeleton import process_recording, read_skele
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL = dict(embed_dims=32, depth=1, num_heads=2, init_cfg=None)
+DEMO_LINEAR = 'configs/demo/mamp_linear_demo.py'
+RECIPES = 'configs/skeleton/mamp/'
 
 
 def load_tool(relative_path: str):
@@ -149,6 +149,76 @@ def test_mmaction2_inference_skeleton_runs_a_2d_mamp_recognizer(model_2d):
         annotation['img_shape'],
     )
     np.testing.assert_allclose(result.pred_score.numpy(), ours, atol=2e-5)
+
+
+def test_mmaction2_inference_recognizer_runs_our_models_on_the_test_loader_pipeline(
+    model_3d, tmp_path
+):
+    """mmaction2's own inference_recognizer reads model.cfg.test_pipeline: a model of
+    init_recognizer_safely has it for every config with a test loader (the demo config
+    names no top-level test_pipeline); a stock init_recognizer model of the NTU linear
+    config gives the same scores as ours."""
+    config, checkpoint, model = model_3d
+    assert 'test_pipeline' not in Config.fromfile(str(config))
+    (annotation,) = generate_synthetic_skeletons(1, seed=7, classes=('lower_left_arm',))
+    data = dict(frame_dir='clip', label=-1, start_index=0, modality='Pose')
+    data.update(total_frames=annotation['keypoint'].shape[1], keypoint=annotation['keypoint'])
+    result = inference_recognizer(model, dict(data))
+    expected = dataset_scores(model, annotation, tmp_path)
+    np.testing.assert_allclose(result.pred_score.numpy(), expected, atol=1e-6)
+
+    linear = 'vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
+    cfg = small_config(RECIPES + linear, num_classes=60)
+    ntu_checkpoint = save_random_recognizer(cfg, tmp_path, seed=3)
+    stock = init_recognizer(str(tmp_path / 'config.py'), str(ntu_checkpoint), device='cpu')
+    ours = init_recognizer_safely(cfg, ntu_checkpoint)
+    stock_scores = inference_recognizer(stock, dict(data)).pred_score.numpy()
+    np.testing.assert_allclose(
+        stock_scores, predict_skeleton(ours, annotation['keypoint']), atol=1e-6
+    )
+
+
+def test_a_head_changed_at_training_time_names_the_keys_and_the_saved_config(tmp_path, capsys):
+    """Issue 23 point 6: trained with --cfg-options model.cls_head.num_classes=10, predicted
+    with the unchanged config (60 classes): one error line naming the mismatching keys and
+    the config the run saved in its work dir, which works."""
+    work_dir = tmp_path / 'work_dirs' / 'probe'
+    work_dir.mkdir(parents=True)
+    checkpoint = save_random_recognizer(small_config(DEMO_LINEAR, num_classes=10), work_dir)
+    (work_dir / 'config.py').rename(work_dir / 'mamp_linear_demo.py')  # as the runner saves it
+    original = tmp_path / 'original.py'
+    small_config(DEMO_LINEAR, num_classes=60).dump(str(original))
+    clip = tmp_path / 'clip.npy'
+    np.save(clip, generate_synthetic_skeletons(1, seed=8)[0]['keypoint'])
+    tool = load_tool('tools/infer.py')
+    assert tool.main([str(original), str(checkpoint), str(clip)]) == 2
+    error = capsys.readouterr().err
+    assert error.count('\n') == 1 and error.startswith(f'error: {checkpoint} does not fit')
+    assert 'cls_head.fc.weight is (10, 32) in the checkpoint, (60, 32) in the model' in error
+    assert 'cls_head.fc.bias is (10,) in the checkpoint, (60,) in the model' in error
+    assert f'saved in its work dir: {work_dir / "mamp_linear_demo.py"}' in error
+    saved = str(work_dir / 'mamp_linear_demo.py')
+    assert tool.main([saved, str(checkpoint), str(clip), '--top-k', '10']) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 10
+
+
+def test_inference_skeleton_runs_the_test_loader_pipeline_of_the_ntu_2d_config(tmp_path):
+    """mmaction2's inference_skeleton on a model of the NTU 2-D linear config gives what
+    tools/test.py computes for the clip (PreNormalize2D included)."""
+    linear_2d = 'vit_mamp-ntu60-xsub-2d-pre_linear-4xb128-100e_ntu60-xsub-keypoint-2d.py'
+    model = init_recognizer_safely(small_config(RECIPES + linear_2d, num_classes=60))
+    (annotation,) = generate_pose_2d(1, seed=9, classes=('raise_left_arm',))
+    keypoint, score = annotation['keypoint'], annotation['keypoint_score']
+    pose_results = [
+        dict(keypoints=keypoint[:, frame], keypoint_scores=score[:, frame])
+        for frame in range(keypoint.shape[1])
+    ]
+    result = inference_skeleton(model, pose_results, annotation['img_shape'])
+    # inference_skeleton stores the poses as float16
+    keypoint, score = (array.astype(np.float16).astype(np.float32) for array in (keypoint, score))
+    float16 = dict(annotation, keypoint=keypoint, keypoint_score=score)
+    expected = dataset_scores(model, float16, tmp_path)
+    np.testing.assert_allclose(result.pred_score.numpy(), expected, atol=2e-5)
 
 
 def test_infer_command_npy_top_k_and_ntu_names(model_3d, tmp_path, capsys):
@@ -286,16 +356,22 @@ def test_features_of_a_pretraining_checkpoint(model_3d, tmp_path):
     state['head.decoder_pred.weight'] = torch.zeros(12, 32)  # the decoder is ignored
     checkpoint = tmp_path / 'pretrain.pth'
     torch.save(dict(state_dict=state), checkpoint)
-    encoder = init_encoder_safely(str(config), checkpoint)
+    out = tmp_path / 'train.npz'
+    argv = [str(config), str(checkpoint), '--split', 'train', '--out', str(out)]
+    argv += ['--num-workers', '0', '--batch-size', '4']
+    argv += ['--cfg-options', 'train_dataloader.dataset.num_per_class=1']
+    assert load_tool('tools/analysis_tools/extract_features.py').main(argv) == 0
     cfg = Config.fromfile(str(config))
-    cfg.train_dataloader.dataset.num_per_class = 1
-    loader = feature_dataloader(cfg, 'train', batch_size=4, num_workers=0)
-    features = extract_features(encoder, loader)
-    assert features.features.shape == (10, 32) and len(features.names) == 10
-    clips = torch.stack([loader.dataset[index]['inputs'] for index in range(10)])
+    cfg.train_dataloader.dataset.update(
+        num_per_class=1, pipeline=cfg.test_dataloader.dataset.pipeline
+    )
+    dataset = DATASETS.build(cfg.train_dataloader.dataset)
+    clips = torch.stack([dataset[index]['inputs'] for index in range(10)])
     with torch.no_grad():  # the test view (no random crop or rotation) of the training clips
         direct = pool_encoder_features(model.backbone(clips.flatten(0, 1)))
-    np.testing.assert_allclose(features.features, direct.numpy(), atol=1e-5)
+    with np.load(out) as saved:
+        assert saved['features'].shape == (10, 32)
+        np.testing.assert_allclose(saved['features'], direct.numpy(), atol=1e-5)
     torch.save(dict(state_dict={'head.x': torch.zeros(1)}), checkpoint)
     with pytest.raises(ValueError, match='has no backbone.. weights'):
         init_encoder_safely(str(config), checkpoint)

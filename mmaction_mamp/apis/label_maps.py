@@ -1,19 +1,16 @@
-"""Class names of NTU RGB+D 60 / 120 and PKU-MMD, and custom label-map files.
+"""Class names of NTU RGB+D 60 / 120 and PKU-MMD, and label-map files.
 
-The names are the datasets' own action lists, in label order (label 0 is action A1 /
-PKU-MMD action 1): NTU RGB+D as listed by its authors (Shahroudy et al., CVPR 2016; Liu
-et al., TPAMI 2019; NTU-60 is the first 60 of NTU-120), PKU-MMD's 51 actions (Liu et al.,
-2017) in its label order (alphabetical).
-
-Print one as a label-map file (one name per line, the format mmaction2's
-``demo/demo_skeleton.py --label-map`` reads)::
-
-    python -m mmaction_mamp.apis.label_maps ntu60 > label_map_ntu60.txt
+mmaction2's label-map files (``tools/data/skeleton/label_map_ntu60.txt``, one name per
+line) are read as they are, but its wheel ships none and it has none for PKU-MMD, so the
+datasets' own action lists are built in, in label order: NTU RGB+D as listed by its
+authors (Shahroudy et al., CVPR 2016; Liu et al., TPAMI 2019; NTU-60 is the first 60 of
+NTU-120), PKU-MMD's 51 actions (Liu et al., 2017) alphabetically. As a file for mmaction2's
+``demo/demo_skeleton.py --label-map``: ``python -m mmaction_mamp.apis.label_maps ntu60``.
 """
 
 import sys
 from pathlib import Path
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional
 
 NTU120_CLASSES = (
     'drink water', 'eat meal/snack', 'brushing teeth', 'brushing hair', 'drop', 'pickup',
@@ -77,19 +74,6 @@ BUILTIN_LABEL_MAPS = {
 }
 
 
-def read_label_map(path: Union[str, Path]) -> List[str]:
-    """Class names from a file of one name per line (blank lines ignored).
-
-    Raises:
-        ValueError: the file names no class.
-    """
-    names = [line.strip() for line in Path(path).read_text(encoding='utf-8').splitlines()]
-    names = [name for name in names if name]
-    if not names:
-        raise ValueError(f'label map {path} names no class')
-    return names
-
-
 def resolve_label_map(label_map: Optional[str], num_classes: int) -> List[str]:
     """Class names for a model of ``num_classes`` classes.
 
@@ -103,25 +87,20 @@ def resolve_label_map(label_map: Optional[str], num_classes: int) -> List[str]:
     """
     if label_map is None:
         return [str(index) for index in range(num_classes)]
-    if label_map in BUILTIN_LABEL_MAPS:
-        names = list(BUILTIN_LABEL_MAPS[label_map])
-    else:
-        names = read_label_map(label_map)
+    names = BUILTIN_LABEL_MAPS.get(label_map)
+    if names is None:
+        lines = Path(label_map).read_text(encoding='utf-8').splitlines()
+        names = [line.strip() for line in lines if line.strip()]
     if len(names) != num_classes:
         raise ValueError(
             f'label map {label_map} has {len(names)} names, the model has {num_classes} classes'
         )
-    return names
-
-
-def main(argv: Sequence[str]) -> int:
-    """Print a built-in label map, one name per line."""
-    if len(argv) != 1 or argv[0] not in BUILTIN_LABEL_MAPS:
-        print(f'usage: python -m mmaction_mamp.apis.label_maps {{{",".join(BUILTIN_LABEL_MAPS)}}}')
-        return 2
-    print('\n'.join(BUILTIN_LABEL_MAPS[argv[0]]))
-    return 0
+    return list(names)
 
 
 if __name__ == '__main__':
-    sys.exit(main(sys.argv[1:]))
+    if sys.argv[1:] not in [[name] for name in BUILTIN_LABEL_MAPS]:
+        sys.exit(
+            f'usage: python -m mmaction_mamp.apis.label_maps {{{",".join(BUILTIN_LABEL_MAPS)}}}'
+        )
+    print('\n'.join(BUILTIN_LABEL_MAPS[sys.argv[1]]))

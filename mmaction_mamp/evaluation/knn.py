@@ -12,22 +12,6 @@ from typing import Dict, Sequence
 import torch
 
 
-def pool_encoder_features(features: torch.Tensor) -> torch.Tensor:
-    """Average encoder output over persons, time tokens and joints, as the linear probe does.
-
-    Args:
-        features: (N, M, D, TP, VP) final-norm encoder output (``MAMPTransformer.forward``).
-
-    Returns:
-        (N, D).
-    """
-    if features.dim() != 5:
-        raise ValueError(
-            f'expected encoder features (N, M, D, TP, VP), got {tuple(features.shape)}'
-        )
-    return features.mean(dim=(1, 3, 4))
-
-
 def knn_class_scores(
     train_features: torch.Tensor,
     train_labels: torch.Tensor,

@@ -16,13 +16,44 @@ Every split gets the config's test pipeline (the deterministic test view) unless
 """
 
 import argparse
+import copy
 import sys
 from typing import Optional, Sequence
 
-from mmengine.config import DictAction
+from mmengine.config import Config, DictAction
+from mmengine.registry import init_default_scope
+from mmengine.runner import Runner
 
-from mmaction_mamp.apis import extract_features, feature_dataloader, init_encoder_safely
+from mmaction_mamp.apis import extract_features, init_encoder_safely
 from mmaction_mamp.apis.inference import as_config
+
+
+def feature_dataloader(cfg: Config, args: argparse.Namespace):
+    """The config's ``<split>_dataloader`` in dataset order, every sample kept, through the
+    test pipeline (the deterministic test view) unless ``--keep-pipeline``.
+
+    Raises:
+        ValueError: the config has no such dataloader (or no test pipeline).
+    """
+    loader = copy.deepcopy(cfg.get(f'{args.split}_dataloader'))
+    if not loader:
+        raise ValueError(f'the config has no {args.split}_dataloader')
+    loader.pop('batch_sampler', None)
+    loader.update(
+        sampler=dict(type='DefaultSampler', shuffle=False),
+        batch_size=args.batch_size or loader.get('batch_size') or 32,
+        drop_last=False,
+    )
+    if args.num_workers is not None:
+        loader.update(num_workers=args.num_workers, persistent_workers=args.num_workers > 0)
+    if not args.keep_pipeline:
+        test_loader = cfg.get('test_dataloader') or {}
+        pipeline = test_loader.get('dataset', {}).get('pipeline') or cfg.get('test_pipeline')
+        if not pipeline:
+            raise ValueError('the config has no test pipeline; use its linear-probe config')
+        loader.dataset.pipeline = pipeline
+    init_default_scope(cfg.get('default_scope', 'mmaction'))
+    return Runner.build_dataloader(loader)
 
 
 def parse_args(argv: Optional[Sequence[str]] = None) -> argparse.Namespace:
@@ -53,10 +84,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     try:
         cfg = as_config(args.config, args.cfg_options)
         encoder = init_encoder_safely(cfg, args.checkpoint, args.device)
-        loader = feature_dataloader(
-            cfg, args.split, args.batch_size, args.num_workers, args.keep_pipeline
-        )
-        features = extract_features(encoder, loader)
+        features = extract_features(encoder, feature_dataloader(cfg, args))
     except (ValueError, FileNotFoundError) as error:
         print(f'error: {error}', file=sys.stderr)
         return 2

@@ -7,14 +7,18 @@ from mmaction.models.heads.base import BaseHead
 from mmaction.registry import MODELS
 from torch import nn
 
+from ...evaluation import pool_encoder_features
+
 
 @MODELS.register_module()
 class MAMPLinearHead(BaseHead):
     """Pooled encoder feature -> BatchNorm1d(affine=False) -> Linear.
 
-    The feature is the final-norm encoder output averaged over persons,
-    temporal tokens and joint tokens, exactly what the official linear probe
-    feeds its classifier. The BatchNorm has no affine parameters and
+    The feature is :func:`~mmaction_mamp.evaluation.pool_encoder_features`
+    (the final-norm encoder output averaged over persons, temporal tokens and
+    joint tokens), exactly what the official linear probe feeds its
+    classifier; :attr:`pool` is that function, as ``GCNHead.pool`` is its
+    pooling. The BatchNorm has no affine parameters and
     ``eps=1e-6``; the classifier weight is truncated normal (std 0.01) and its
     bias zero.
 
@@ -32,6 +36,8 @@ class MAMPLinearHead(BaseHead):
             zero bias on the Linear layer.
         **kwargs: Other :class:`BaseHead` arguments (e.g. ``topk``).
     """
+
+    pool = staticmethod(pool_encoder_features)
 
     def __init__(
         self,
@@ -58,22 +64,6 @@ class MAMPLinearHead(BaseHead):
         self.bn = nn.BatchNorm1d(in_channels, affine=False, eps=bn_eps)
         self.fc = nn.Linear(in_channels, num_classes)
 
-    def pool(self, x: torch.Tensor) -> torch.Tensor:
-        """Average the backbone output over persons, time and joints.
-
-        Args:
-            x: (N, M, D, TP, VP) backbone features.
-
-        Returns:
-            (N, D) pooled features.
-        """
-        if x.dim() != 5 or x.shape[2] != self.in_channels:
-            raise ValueError(
-                f'{type(self).__name__} expects backbone features of shape '
-                f'(N, M, D={self.in_channels}, TP, VP), got {tuple(x.shape)}'
-            )
-        return x.mean(dim=(1, 3, 4))
-
     def forward(self, x: torch.Tensor, **kwargs) -> torch.Tensor:
         """Classify pooled features.
 
@@ -83,4 +73,4 @@ class MAMPLinearHead(BaseHead):
         Returns:
             (N, K) class scores.
         """
-        return self.fc(self.bn(self.pool(x)))
+        return self.fc(self.bn(pool_encoder_features(x, self.in_channels)))
