@@ -53,7 +53,8 @@ class PreemptionHook(Hook):
     def before_train_epoch(self, runner) -> None:
         """Skip the batches of this epoch already trained on before a mid-epoch save."""
         loader = runner.train_dataloader
-        done, sampler = runner.iter - runner.epoch * len(loader), loader.batch_sampler.sampler
+        done = runner.iter - runner.epoch * len(loader)
+        sampler = getattr(loader.batch_sampler, 'sampler', None)
         if done > 0 and hasattr(sampler, 'skip'):
             sampler.skip(done * loader.batch_sampler.batch_size)
             runner.logger.info(

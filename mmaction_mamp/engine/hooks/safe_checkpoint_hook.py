@@ -63,7 +63,7 @@ class SafeCheckpointHook(CheckpointHook):
     ``DivergenceGuardHook`` stops a run with non-finite weights before this hook saves.
     """
 
-    def __init__(self, max_keep_ckpts: int = -1, **kwargs) -> None:
+    def __init__(self, interval: int = -1, *, max_keep_ckpts: int = -1, **kwargs) -> None:
         unknown = sorted(set(kwargs) - set(ARGUMENTS))
         if unknown:
             close = [m for arg in unknown for m in difflib.get_close_matches(arg, ARGUMENTS, 1)]
@@ -78,7 +78,8 @@ class SafeCheckpointHook(CheckpointHook):
         local = not ckpt.is_remote(str(kwargs.get('out_dir') or ''))
         if local and kwargs.get('backend_args') is kwargs.get('file_client_args') is None:
             kwargs['backend_args'] = dict(backend=ckpt.BACKEND_NAME)
-        super().__init__(max_keep_ckpts=2 if max_keep_ckpts == 1 else max_keep_ckpts, **kwargs)
+        max_keep_ckpts = 2 if max_keep_ckpts == 1 else max_keep_ckpts
+        super().__init__(interval, max_keep_ckpts=max_keep_ckpts, **kwargs)
         self.loaded_keys = None  # the state-dict keys of the checkpoint the run loaded
 
     def before_run(self, runner) -> None:
