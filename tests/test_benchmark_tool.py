@@ -16,13 +16,17 @@ from reference_mamp import official_param_groups
 SMALL = dict(num_frames=16, num_joints=5, embed_dims=32, num_heads=4)
 
 
-@pytest.fixture
-def benchmark_script(repo_root):
-    path = repo_root / '.dev_scripts' / 'benchmark_pretrain_step.py'
-    spec = importlib.util.spec_from_file_location('benchmark_pretrain_step', path)
+def dev_script(repo_root, name: str):
+    """``.dev_scripts/<name>.py`` as a module."""
+    spec = importlib.util.spec_from_file_location(name, repo_root / '.dev_scripts' / f'{name}.py')
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
+
+
+@pytest.fixture
+def benchmark_script(repo_root):
+    return dev_script(repo_root, 'benchmark_pretrain_step')
 
 
 @pytest.fixture
@@ -70,3 +74,28 @@ def test_reference_step_refuses_multi_joint_tokens(benchmark_script, small_cfg):
     small_cfg.model.backbone.spatial_patch_size = 5
     with pytest.raises(ValueError, match='one joint per token'):
         benchmark_script.build_step('reference', small_cfg, None, None, None)
+
+
+@pytest.fixture
+def heads_script(repo_root):
+    return dev_script(repo_root, 'benchmark_decoder_heads')
+
+
+def test_decoder_heads_benchmark_counts_the_head_apart(heads_script, repo_root, small_cfg):
+    query_cfg = Config.fromfile(repo_root / heads_script.NTU60_QUERY)
+    query_cfg.model.backbone.update(depth=2, **SMALL)
+    query_cfg.model.head.update(decoder_embed_dims=16, decoder_num_heads=2, query_patch_size=(2, 1))
+    bench = heads_script.load_step_benchmark()
+    inputs, masks = bench.ntu_like_batch(small_cfg, 2, 0.25)  # 16 x 5 tokens -> 4 visible
+    mamp = heads_script.flops_per_sample(small_cfg, inputs, masks, 2)
+    query = heads_script.flops_per_sample(query_cfg, inputs, masks, 2)
+    assert mamp['encoder_forward'] == query['encoder_forward'] > 0  # the same encoder
+    # MAMP's decoder: 2 self-attention blocks of width 32 over all 20 tokens; the query head:
+    # 2 cross-attention blocks of width 16, 10 queries over 4 visible tokens
+    assert 0 < query['head_forward'] < mamp['head_forward'] / 4
+    assert query['train_step'] < mamp['train_step']
+    step = bench.build_step(
+        'default', query_cfg, heads_script.build_model(query_cfg), inputs, masks
+    )
+    losses = [step() for _ in range(3)]
+    assert losses[2] < losses[0]
