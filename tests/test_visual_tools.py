@@ -105,8 +105,31 @@ def test_figure_names_the_action_and_the_joints(visualize, demo_3d):
     assert labels[:4] == ['spine_base', 'spine_mid', 'neck', 'head'] and len(labels) == 25
     assert 'visible ones (blue) move' in aware.get_title()
     assert any(ax.get_ylabel().startswith('token motion') for ax in axes)  # the colour bar
-    motion_panel = [ax for ax in axes if ax.get_title().startswith('motion of the ')]
-    assert len(motion_panel) == 1
+    (motion_panel,) = [ax for ax in axes if ax.get_title().startswith('decoder output for')]
+    assert "in the loss's units" in motion_panel.get_title()
+    (strip,) = [ax for ax in axes if ax.get_title().startswith('skeleton over time')]
+    letters = sorted(t.get_text() for t in strip.texts if len(t.get_text()) == 1)
+    assert letters == ['L'] * 6 + ['R'] * 6  # both hands marked on every snapshot
+
+
+def test_the_pictures_number_is_the_pre_training_loss(visualize, demo_3d):
+    """The motion panel shows the decoder's output in the loss's units and its title's loss
+    is what ``MAMP.loss`` computes for the same clip and mask."""
+    model, items, classes, (ratio, tau) = demo_3d
+    skeleton = visualize.first_person(items[5])
+    result = visualize.predict(model, skeleton, ratio, tau, seed=3)
+    mask = torch.as_tensor(result.motion_mask).reshape(1, -1)
+    with torch.no_grad():
+        latent, ids_keep = model.backbone.forward_visible(skeleton, mask)
+        loss = model.head.loss(latent, ids_keep, mask, skeleton)['loss']
+    assert result.hidden_mse(result.predicted) == pytest.approx(float(loss), rel=1e-5)
+    # normalised per token: mean 0; standard deviation near 1 where the joint moves (the
+    # normalisation's epsilon shrinks the noise of still joints towards 0)
+    tokens = result.target.reshape(*result.target.shape[:2], -1)
+    np.testing.assert_allclose(tokens.mean(axis=-1), 0.0, atol=1e-5)
+    spread = tokens.std(axis=-1, ddof=1)
+    assert spread.max() <= 1.0 + 1e-5
+    assert spread.flat[result.token_motion.argmax()] > 0.9  # the most-moving token
 
 
 def test_2d_layout_draws_coco_keypoints(visualize):

@@ -2,21 +2,31 @@
 
 Each figure shows, for the first person of a clip, titled with its action name:
 
-* the skeleton over time (front view, a few frames of the clip), joints whose token the
-  motion-aware mask hides in red,
+* the skeleton over time (front view, a few frames of the clip), the subject's left and
+  right limbs in two colours and marked L / R, joints whose token the motion-aware mask
+  hides in red,
 * the token grid (time patch x named joint) with the token motion that drives the
   motion-aware sampler (grey, with a colour bar) and the tokens each mask leaves visible
-  (blue): the motion-aware mask beside a uniform random mask of the same ratio, each titled
-  with how much the tokens it leaves visible move compared with the clip's average token,
-* the true motion of the most-moving hidden joint against the decoder's prediction.
+  (blue outlines): the motion-aware mask beside a uniform random mask of the same ratio,
+  each titled with how much the tokens it leaves visible move compared with the clip's
+  average token,
+* what the decoder predicts for the hidden tokens of the most-moving hidden joint, against
+  the target, both in the units the loss compares them in: each token's motion
+  (x[t+1] - x[t] over its frames and coordinates) minus its mean, over its standard
+  deviation (``MAMPMotionHead.motion_target``). The title gives the loss of the whole clip
+  (mean squared error over all hidden tokens) beside that of predicting 0 for every token
+  (i.e. the token's mean, the best guess without knowing its motion).
+
+It also prints the decoder's loss over all the clips next to that of predicting 0, and how
+the two compare clip by clip (the pictured clip's numbers are in its figure).
 
 By default the clips are chosen to show what motion-aware masking does: those (one per
 action) where the tokens the motion-aware mask leaves visible move least compared with the
 uniform mask's (``--pick contrast``); ``--pick spread`` takes evenly spread clips instead.
 
-The decoder predicts per-token normalised motion; as in the MAE visualisation, the
-prediction is brought back to input units per frame with the mean and standard deviation of
-the true token. 3-D (NTU-25) and 2-D (COCO-17) configs both work.
+The prediction is not brought back to input units: that would need each token's own mean
+and standard deviation, which only the truth knows. 3-D (NTU-25) and 2-D (COCO-17) configs
+both work.
 
 Example (after ``python tools/train.py configs/demo/mamp_pretrain_demo.py``)::
 
@@ -50,10 +60,11 @@ from mmaction_mamp.datasets.transforms.motion_masking import (  # noqa: E402
     motion_aware_mask,
     token_motion,
 )
-from mmaction_mamp.utils.skeleton_tokens import frame_motion, patchify  # noqa: E402
 
 SNAPSHOTS = 6  # frames drawn in the skeleton strip
 HIDDEN, VISIBLE = (0.84, 0.15, 0.16), (0.12, 0.47, 0.71)
+SIDE_COLOURS = dict(left=(0.17, 0.63, 0.17), right=(0.58, 0.4, 0.74), centre=(0.35,) * 3)
+COORDINATE_COLOURS = ('tab:red', 'tab:green', 'tab:blue')
 NTU_BONES = tuple((joint, parent) for joint, parent in enumerate(PARENTS) if parent >= 0)
 COCO_BONES = (
     (0, 1), (0, 2), (1, 3), (2, 4), (5, 6), (5, 7), (7, 9), (6, 8), (8, 10),
@@ -71,17 +82,29 @@ class Layout:
         y_down: 2-D image coordinates grow downwards; False: 3-D Kinect coordinates (y up,
             x growing to the sensor's left), drawn turned to face the camera.
         shoulders: (left, right) shoulder joints, to turn a 3-D body to the camera.
+        hands: (left, right) joints marked L and R in the skeleton strip.
     """
 
     joint_names: Tuple[str, ...]
     bones: Tuple[Tuple[int, int], ...]
     y_down: bool
     shoulders: Tuple[int, int]
+    hands: Tuple[int, int]
+
+    def bone_side(self, bone: Tuple[int, int]) -> str:
+        """'left', 'right' or 'centre': the side of the subject's body a bone is on."""
+        names = [self.joint_names[joint] for joint in bone]
+        for side in ('left', 'right'):
+            if any(name.startswith(side) for name in names):
+                return side
+        return 'centre'
 
 
 LAYOUTS = {
-    len(JOINT_NAMES): Layout(JOINT_NAMES, NTU_BONES, y_down=False, shoulders=(4, 8)),
-    len(COCO_KEYPOINTS): Layout(COCO_KEYPOINTS, COCO_BONES, y_down=True, shoulders=(5, 6)),
+    len(JOINT_NAMES): Layout(JOINT_NAMES, NTU_BONES, y_down=False, shoulders=(4, 8), hands=(7, 11)),
+    len(COCO_KEYPOINTS): Layout(
+        COCO_KEYPOINTS, COCO_BONES, y_down=True, shoulders=(5, 6), hands=(9, 10)
+    ),
 }
 
 
@@ -115,16 +138,23 @@ class MaskedPrediction:
         token_motion: (TP, V) motion that drives the motion-aware sampler.
         motion_mask: (TP, V) bool, True = hidden by the motion-aware mask.
         uniform_mask: (TP, V) bool, True = hidden by a uniform mask of the same ratio.
-        true_motion: (T, V, C) frame motion x[t+1] - x[t].
-        predicted_motion: (T, V, C) decoder prediction in the same units.
+        target: (TP, V, u, C) the loss's target: each token's frame motion x[t+1] - x[t]
+            normalised by its own mean and standard deviation (``norm_target``).
+        predicted: (TP, V, u, C) the decoder's output in the same units.
     """
 
     skeleton: np.ndarray
     token_motion: np.ndarray
     motion_mask: np.ndarray
     uniform_mask: np.ndarray
-    true_motion: np.ndarray
-    predicted_motion: np.ndarray
+    target: np.ndarray
+    predicted: np.ndarray
+
+    def hidden_mse(self, predicted: np.ndarray) -> float:
+        """Mean squared error of ``predicted`` (TP, V, u, C) over the hidden tokens: the
+        pre-training loss of this clip."""
+        hidden = self.motion_mask
+        return float(((predicted[hidden] - self.target[hidden]) ** 2).mean())
 
 
 def masking_settings(cfg: Config) -> Tuple[float, float]:
@@ -177,13 +207,6 @@ def visible_motion(mask: np.ndarray, motion: np.ndarray) -> float:
     return float(motion[~mask].mean() / max(motion.mean(), 1e-12))
 
 
-def tokens_to_frames(tokens: torch.Tensor, temporal_patch: int, num_joints: int) -> torch.Tensor:
-    """Undo ``patchify`` for p = 1: (B, L, u*C) -> (B, T, V, C)."""
-    b, length, _ = tokens.shape
-    grid = tokens.reshape(b, length // num_joints, num_joints, temporal_patch, -1)
-    return grid.permute(0, 1, 3, 2, 4).reshape(b, -1, num_joints, grid.shape[-1])
-
-
 @torch.no_grad()
 def predict(model, skeleton: torch.Tensor, ratio: float, tau: float, seed: int):
     """Masks and motion prediction for one person.
@@ -201,18 +224,14 @@ def predict(model, skeleton: torch.Tensor, ratio: float, tau: float, seed: int):
     grid = backbone.num_temporal_patches, backbone.num_spatial_patches
     motion_mask, uniform_mask = sample_masks(skeleton, ratio, tau, u, seed)
     latent, ids_keep = backbone.forward_visible(skeleton, motion_mask)
-    predicted = head(latent, ids_keep)  # (1, L, u*C), normalised per token
-    true_tokens = patchify(frame_motion(skeleton), u, p).flatten(1, 2)
-    mean = true_tokens.mean(dim=-1, keepdim=True)
-    std = (true_tokens.var(dim=-1, keepdim=True) + 1e-6).sqrt()
-    predicted = predicted * std + mean
+    token_shape = (*grid, u, skeleton.shape[-1])  # inside a token: (frame, coordinate)
     return MaskedPrediction(
         skeleton=skeleton[0].numpy(),
         token_motion=token_motion(skeleton, u, p).reshape(grid).numpy(),
         motion_mask=motion_mask.reshape(grid).numpy(),
         uniform_mask=uniform_mask.reshape(grid).numpy(),
-        true_motion=frame_motion(skeleton)[0].numpy(),
-        predicted_motion=tokens_to_frames(predicted, u, grid[1])[0].numpy(),
+        target=head.motion_target(skeleton).reshape(token_shape).numpy(),
+        predicted=head(latent, ids_keep).reshape(token_shape).numpy(),
     )
 
 
@@ -234,34 +253,42 @@ def front_view(skeleton: np.ndarray, layout: Layout) -> np.ndarray:
 
 
 def draw_skeleton_strip(ax, result: MaskedPrediction, layout: Layout, u: int) -> None:
-    """Snapshots side by side; joints hidden by the motion-aware mask in red."""
+    """Snapshots side by side: the subject's left / right limbs in two colours, the hands
+    marked L / R, joints hidden by the motion-aware mask in red, visible ones in blue."""
     frames = np.linspace(0, len(result.skeleton) - 1, SNAPSHOTS).round().astype(int)
     xy = front_view(result.skeleton, layout)
     width = np.ptp(xy[..., 0]) + 0.25 * np.ptp(xy[..., 1])
     for i, frame in enumerate(frames):
         pose = xy[frame] + np.array([i * width, 0.0])
-        for joint, parent in layout.bones:
-            ax.plot(*pose[[joint, parent]].T, color='0.35', lw=1.5)
+        for bone in layout.bones:
+            ax.plot(*pose[list(bone)].T, color=SIDE_COLOURS[layout.bone_side(bone)], lw=1.8)
         hidden = result.motion_mask[frame // u]
         ax.scatter(*pose[~hidden].T, s=12, color=VISIBLE, zorder=3)
         ax.scatter(*pose[hidden].T, s=12, color=HIDDEN, zorder=3)
+        for hand, letter in zip(layout.hands, 'LR'):
+            colour = SIDE_COLOURS['left' if letter == 'L' else 'right']
+            ax.annotate(letter, pose[hand], xytext=(0, 6), textcoords='offset points',
+                        ha='center', color=colour, weight='bold')  # fmt: skip
         ax.text(pose[:, 0].mean(), xy[..., 1].min() - 0.08 * np.ptp(xy[..., 1]),
                 f'frame {frame}', ha='center')  # fmt: skip
     ax.set_aspect('equal')
     ax.axis('off')
-    ax.set_title('skeleton over time (red: joints whose token the motion-aware mask hides)')
+    ax.set_title(
+        "skeleton over time, facing us: the subject's left (L) limbs green, right (R) purple;\n"
+        'joints whose token the motion-aware mask hides red, the others blue'
+    )
 
 
 def draw_mask(ax, mask: np.ndarray, motion: np.ndarray, title: str, layout: Layout):
-    """Token grid (named joints x time patches): motion in grey, visible tokens in blue.
+    """Token grid (named joints x time patches): motion in grey, visible tokens outlined in
+    blue (the grey under them stays readable).
 
     Returns:
         the motion image, for the colour bar.
     """
     image = ax.imshow(motion.T, cmap='Greys', aspect='auto', origin='lower', vmin=0)
-    overlay = np.zeros(mask.T.shape + (4,))
-    overlay[~mask.T] = (*VISIBLE, 0.85)
-    ax.imshow(overlay, aspect='auto', origin='lower')
+    patches, joints = np.nonzero(~mask)
+    ax.scatter(patches, joints, s=40, marker='s', facecolors='none', edgecolors=VISIBLE, lw=1.5)
     ax.set_title(
         f'{title}: hides {100 * mask.mean():.0f} % of the tokens;\nthe visible ones (blue) '
         f'move {visible_motion(mask, motion):.2f}x the average token'
@@ -271,26 +298,50 @@ def draw_mask(ax, mask: np.ndarray, motion: np.ndarray, title: str, layout: Layo
     return image
 
 
+def token_curve(values: np.ndarray, hidden: np.ndarray) -> np.ndarray:
+    """One coordinate of a joint's tokens as a curve over frames, NaN on the visible tokens
+    and between tokens (each token is normalised on its own, so they do not join up).
+
+    Args:
+        values: (TP, u) one coordinate of every token of a joint.
+        hidden: (TP,) bool, True = hidden.
+
+    Returns:
+        (TP * (u + 1),) values for the frames ``token_frames`` gives.
+    """
+    curve = np.where(hidden[:, None], values, np.nan)
+    return np.concatenate([curve, np.full((len(values), 1), np.nan)], axis=1).ravel()
+
+
+def token_frames(num_patches: int, u: int) -> np.ndarray:
+    """Frame of every entry of ``token_curve`` (the NaN breaks sit between tokens)."""
+    frames = np.arange(num_patches * u).reshape(num_patches, u).astype(float)
+    return np.concatenate([frames, frames[:, -1:] + 0.5], axis=1).ravel()
+
+
 def draw_motion(ax, result: MaskedPrediction, layout: Layout, u: int) -> None:
-    """True vs predicted frame motion of the most-moving joint, on its hidden tokens."""
+    """Target vs decoder output on the hidden tokens of the most-moving hidden joint, in the
+    loss's units, titled with the clip's loss and that of predicting 0."""
     joint = int((result.token_motion * result.motion_mask).sum(axis=0).argmax())
-    hidden = np.repeat(result.motion_mask[:, joint], u)
-    frames = np.arange(len(hidden))
-    colours = ('tab:red', 'tab:green', 'tab:blue')
-    for axis in range(result.true_motion.shape[-1]):
-        name, colour = 'xyz'[axis], colours[axis]
-        ax.plot(frames, result.true_motion[:, joint, axis], color=colour, lw=1.5,
-                label=f'{name} true')  # fmt: skip
-        predicted = np.where(hidden, result.predicted_motion[:, joint, axis], np.nan)
-        ax.plot(frames, predicted, color=colour, lw=1.5, ls='--', label=f'{name} predicted')
-    for start in np.flatnonzero(~result.motion_mask[:, joint]) * u:
-        ax.axvspan(start - 0.5, start + u - 0.5, color='0.9', zorder=0)
+    hidden = result.motion_mask[:, joint]
+    frames = token_frames(len(hidden), u)
+    for axis in range(result.target.shape[-1]):
+        name, colour = 'xyz'[axis], COORDINATE_COLOURS[axis]
+        ax.plot(frames, token_curve(result.target[:, joint, :, axis], hidden), color=colour,
+                lw=1.5, marker='.', label=f'{name}: target')  # fmt: skip
+        ax.plot(frames, token_curve(result.predicted[:, joint, :, axis], hidden), color=colour,
+                lw=1.5, ls='--', label=f'{name}: decoder')  # fmt: skip
+    loss = result.hidden_mse(result.predicted)
+    zero = result.hidden_mse(np.zeros_like(result.predicted))
     ax.set_title(
-        f'motion of the {layout.joint_names[joint]}: true vs predicted on its hidden tokens '
-        '(grey band: visible)'
+        f'decoder output for the {layout.joint_names[joint]} on its {int(hidden.sum())} hidden '
+        f"tokens, in the loss's units (solid: target, dashed: decoder)\nthis clip's loss, mean "
+        f'squared error over all its {int(result.motion_mask.sum())} hidden tokens: '
+        f'{loss:.2f}; predicting 0 for every token: {zero:.2f}'
     )
-    ax.set_xlabel('frame')
-    ax.set_ylabel('x[t+1] - x[t]')
+    ax.set_xlabel(f'frame ({u} per token)')
+    ax.set_ylabel('motion of a token,\nnormalised per token')
+    ax.axhline(0.0, color='0.6', lw=0.8)
     ax.legend(ncol=3, fontsize='small')
 
 
@@ -318,7 +369,10 @@ def write_gif(result: MaskedPrediction, layout: Layout, u: int, title: str, path
     lo, hi = xy.reshape(-1, 2).min(axis=0) - margin, xy.reshape(-1, 2).max(axis=0) + margin
     ax.set(xlim=(lo[0], hi[0]), ylim=(lo[1], hi[1]), aspect='equal')
     ax.axis('off')
-    lines = [ax.plot([], [], color='0.35', lw=2)[0] for _ in layout.bones]
+    lines = [
+        ax.plot([], [], color=SIDE_COLOURS[layout.bone_side(bone)], lw=2)[0]
+        for bone in layout.bones
+    ]
     joints = ax.scatter(xy[0, :, 0], xy[0, :, 1], s=16)
 
     def update(frame: int) -> List:
@@ -367,6 +421,17 @@ def contrast_indices(
     return chosen
 
 
+def clip_losses(model, items: Sequence[dict], ratio: float, tau: float, seed: int) -> np.ndarray:
+    """(N, 2) loss of every clip under its motion-aware mask (mask seeds as the pictures'):
+    the decoder's, and that of predicting 0 for every hidden token."""
+    losses = []
+    for index, item in enumerate(items):
+        result = predict(model, first_person(item), ratio, tau, seed + index)
+        zero = np.zeros_like(result.predicted)
+        losses.append((result.hidden_mse(result.predicted), result.hidden_mse(zero)))
+    return np.array(losses)
+
+
 def main() -> None:
     args = parse_args()
     cfg = Config.fromfile(args.config)
@@ -386,11 +451,18 @@ def main() -> None:
             f'no joint layout for {model.backbone.num_spatial_patches} joints '
             f'(known: {sorted(LAYOUTS)})'
         )
+    items = [dataset[i] for i in range(len(dataset))]
     if args.pick == 'contrast':
-        items = [dataset[i] for i in range(len(dataset))]
         indices = contrast_indices(items, args.num_samples, ratio, tau, u, args.seed)
     else:
         indices = spread_indices(len(dataset), args.num_samples)
+    losses = clip_losses(model, items, ratio, tau, args.seed)
+    share = losses[:, 0] / np.maximum(losses[:, 1], 1e-12)
+    print(
+        f'decoder loss over the {len(items)} clips: {losses[:, 0].mean():.3f} (predicting 0: '
+        f'{losses[:, 1].mean():.3f}); per clip, decoder / predicting 0: median '
+        f'{np.median(share):.2f}, best tenth <= {np.quantile(share, 0.1):.2f}'
+    )
     os.makedirs(args.out, exist_ok=True)
     for index in indices:
         item = dataset[index]
