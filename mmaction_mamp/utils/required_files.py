@@ -45,7 +45,7 @@ def check_files(ann_files: Iterable[str] = (), checkpoint: Optional[str] = None)
         AnnotationFileError: naming every annotation file that is missing or a directory.
         CheckpointError: the checkpoint is missing or a directory.
     """
-    problems = [problem for problem in map(file_problem, ann_files) if problem]
+    problems = [problem for problem in map(file_problem, dict.fromkeys(ann_files)) if problem]
     if problems:
         listed = '; '.join(f'annotation file {problem}' for problem in problems)
         raise AnnotationFileError(f'{listed}; see {DATA_DOC}')
