@@ -39,6 +39,9 @@ DEMO_SMALL = [
     'log_processor.window_size=1',
     'default_hooks.logger.interval=1',
 ]
+NO_NTU60_DATA = (
+    'error: annotation file data/skeleton/ntu60_3d.pkl not found; see docs/data_preparation.md\n'
+)
 
 
 @pytest.fixture(scope='module')
@@ -159,16 +162,19 @@ def test_our_dist_train_runs_on_cpu(tmp_path):
     assert (tmp_path / 'epoch_3.pth').is_file() and not (tmp_path / 'train.lock').exists()
 
 
-def test_a_second_run_into_a_live_work_dir_is_refused(tmp_path):
+def test_a_second_run_into_a_live_work_dir_is_refused_before_it_writes(tmp_path):
     first = start(train_command('mmaction2', TINY, tmp_path, 'train_cfg.max_epochs=1000'))
     try:
         wait_for_line(first, '[1][1/5]')
         dumped = (tmp_path / TINY.name).read_bytes()
+        folders = sorted(path.name for path in tmp_path.iterdir() if path.is_dir())
         second = run(train_command('mmaction2', TINY, tmp_path, 'model.backbone.depth=2'),
                      expect_rc=2)  # fmt: skip
         assert second.stderr.splitlines()[-1].startswith(f'error: work dir {tmp_path} is in use')
-        assert f'(pid {first.pid} on host' in second.stderr
-        assert (tmp_path / TINY.name).read_bytes() == dumped  # nothing of the first rewritten
+        assert f'(pid {first.pid}, host ' in second.stderr
+        # no log folder of its own (one started in the same second would be the winner's)
+        assert sorted(path.name for path in tmp_path.iterdir() if path.is_dir()) == folders
+        assert (tmp_path / TINY.name).read_bytes() == dumped
         assert first.poll() is None
     finally:
         os.killpg(first.pid, signal.SIGKILL)
@@ -178,11 +184,36 @@ def test_a_second_run_into_a_live_work_dir_is_refused(tmp_path):
 def test_a_config_without_its_data_stops_in_one_line(tmp_path):
     proc = run(train_command('mmaction2', 'configs/mamp_pretrain_ntu60.py', tmp_path / 'w'),
                expect_rc=2)  # fmt: skip
-    assert proc.stderr == (
-        'error: annotation file(s) not found: data/skeleton/ntu60_3d.pkl; '
-        'see docs/data_preparation.md\n'
-    )
+    assert proc.stderr == NO_NTU60_DATA
     assert not (tmp_path / 'w').exists()
+
+
+def test_our_dist_train_ends_a_refusal_in_its_one_line_and_status(tmp_path):
+    proc = run(['bash', 'tools/dist_train.sh', 'configs/mamp_pretrain_ntu60.py', '2',
+                '--work-dir', str(tmp_path / 'w')], expect_rc=2, PORT='29590')  # fmt: skip
+    assert proc.stdout + proc.stderr == NO_NTU60_DATA
+
+
+def test_a_schedule_shorter_than_its_warm_up_stops_in_one_line(tmp_path):
+    proc = run(train_command('mmaction2', 'configs/demo/mamp_finetune_demo.py', tmp_path,
+                             'train_cfg.max_epochs=1', 'model.backbone.init_cfg=None'),
+               expect_rc=2)  # fmt: skip
+    assert proc.stderr.splitlines()[-1] == (
+        'error: param_scheduler: end should be larger than begin, but got begin=20, end=10 '
+        '(iterations); train_cfg.max_epochs=1 ends training before a scheduler begins: set it '
+        "above the warm-up's epochs, or shorten the warm-up"
+    )
+    assert logged_losses(tmp_path) == {}
+
+
+def test_resuming_a_finished_run_says_so(tmp_path, reference):
+    finished = reference['work_dir'] / 'epoch_3.pth'
+    proc = run(train_command('mmaction2', TINY, tmp_path) + ['--resume', str(finished)])
+    assert (
+        f'WARNING - Resume: {finished} ends the schedule (train_cfg.max_epochs=3): nothing left '
+        'to train; to train longer, resume with a larger max_epochs'
+    ) in proc.stdout
+    assert logged_losses(tmp_path) == {}
 
 
 def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(tmp_path):
@@ -191,7 +222,7 @@ def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(
     )
     test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
                 '--work-dir', str(tmp_path / 'test')], expect_rc=2)  # fmt: skip
-    assert test.stderr.startswith('error: annotation file(s) not found: data/skeleton/ntu60_3d')
+    assert test.stderr.startswith('error: annotation file data/skeleton/ntu60_3d.pkl not found')
     ann_file = f'test_dataloader.dataset.ann_file={REPO}/configs/_base_/default_runtime.py'
     test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
                 '--cfg-options', ann_file], expect_rc=2)  # fmt: skip
@@ -275,7 +306,7 @@ def test_a_stuck_peer_is_reported_within_the_timeout(tmp_path):
         assert len(rank_1) == 1
         os.kill(int(rank_1[0]), signal.SIGSTOP)
         stopped = time.time()
-        wait_for_line(proc, 'error: rank 0 waited 10 s for another process in a collective')
+        wait_for_line(proc, 'error: rank 0 timed out waiting for another process in a collective')
         assert time.time() - stopped < 60
     finally:
         subprocess.run(['pkill', '-KILL', '-f', '--', f'--work-dir {tmp_path}'])

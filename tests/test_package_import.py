@@ -1,6 +1,8 @@
-"""``import mmaction_mamp`` registers components; data preparation and scipy stay out."""
+"""``import mmaction_mamp`` registers components and does nothing else: no output, no changed
+warning filters, no data preparation or scipy loaded."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -31,3 +33,20 @@ def test_import_loads_no_data_preparation_and_no_scipy(repo_root):
     assert 'mmaction_mamp.datasets.synthetic.scene' in loaded['modules']
     assert [name for name in loaded['modules'] if 'preparation' in name] == []
     assert loaded['borrowed'] == []
+
+
+@pytest.mark.slow
+def test_importing_the_plugin_prints_nothing_and_keeps_warning_filters(repo_root):
+    code = (
+        'import warnings; before = list(warnings.filters); import mmaction_mamp; '
+        'assert warnings.filters == before, "warning filters changed"'
+    )
+    proc = subprocess.run(
+        [sys.executable, '-c', code],
+        env=dict(os.environ, PYTHONPATH=str(repo_root)),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == '' and proc.stdout == ''

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Usage: tools/dist_test.sh CONFIG CHECKPOINT GPUS [test.py options]
-# mmaction2's dist_test.sh with torchrun; multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT.
+# mmaction2's dist_test.sh with torchrun (tools/dist_run.py: a refusal ends in its one error:
+# line and status); multi-node: NNODES, NODE_RANK, MASTER_ADDR, PORT.
 set -euo pipefail
 
 CONFIG=$1
@@ -13,7 +14,7 @@ MASTER_ADDR=${MASTER_ADDR:-"127.0.0.1"}
 HERE=$(cd "$(dirname "$0")" && pwd)
 
 PYTHONPATH="$HERE/..${PYTHONPATH:+:$PYTHONPATH}" \
-python -m torch.distributed.run \
+python "$HERE/dist_run.py" \
     --nnodes="$NNODES" \
     --node_rank="$NODE_RANK" \
     --master_addr="$MASTER_ADDR" \

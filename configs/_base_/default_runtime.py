@@ -1,9 +1,9 @@
 # Runtime shared by every MAMP config.
 default_scope = 'mmaction'
 custom_imports = dict(imports=['mmaction_mamp'], allow_failed_imports=False)
-# MAMPRunner: one-line errors, the work-dir lock before anything is written, CPU-only
-# dist_train.sh over gloo, auto_scale_lr with the global batch (mmaction2's tools/train.py
-# and `mim train` build it from this key; Runner.from_cfg still gets every hook below).
+# MAMPRunner (every launcher builds it from this key): the work-dir lock and file checks
+# before anything is written, resume past unreadable checkpoints, one-line errors and exit
+# statuses, CPU-only dist_train.sh over gloo, auto_scale_lr with the global batch.
 runner_type = 'MAMPRunner'
 
 default_hooks = dict(
@@ -18,8 +18,6 @@ default_hooks = dict(
     ),
     sampler_seed=dict(type='DistSamplerSeedHook'),
     sync_buffers=dict(type='SyncBuffersHook'),
-    # one live run per work dir
-    work_dir_lock=dict(type='WorkDirLockHook'),
     # a non-finite loss or gradient norm stops the run (patience: bad iterations in a row)
     divergence_guard=dict(type='DivergenceGuardHook', patience=0),
     # SIGTERM saves a resumable checkpoint and exits; --resume continues mid-epoch exactly

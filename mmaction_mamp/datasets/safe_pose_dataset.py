@@ -9,12 +9,11 @@ from mmaction.datasets import PoseDataset
 from mmaction.registry import DATASETS
 from mmengine.logging import print_log
 
-from ..utils.errors import AnnotationFileError, DataCheckError
+from ..utils.errors import DataCheckError
+from ..utils.required_files import check_files
 from .clip_checks import ClipCheckMixin
 from .safe_pickle import load_annotation_pickle
 from .samplers.seeded_sampler import SeededSampleMixin
-
-DATA_DOC = 'docs/data_preparation.md'
 
 
 def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
@@ -91,12 +90,7 @@ class SafePoseDataset(ClipCheckMixin, SeededSampleMixin, PoseDataset):
 
     def load_data_list(self) -> List[dict]:
         """Annotations of ``self.split`` read without running code from the file."""
-        if osp.isdir(self.ann_file):
-            raise AnnotationFileError(
-                f'annotation file {self.ann_file} is a directory; give the .pkl file in it'
-            )
-        if not osp.isfile(self.ann_file):
-            raise AnnotationFileError(f'annotation file {self.ann_file} not found; see {DATA_DOC}')
+        check_files([self.ann_file])
         content = load_annotation_pickle(self.ann_file, self.allow_unsafe_pickle)
         data_list = select_split(content, self.split, self.ann_file)
         prefix = self.data_prefix.get('video')

@@ -1,14 +1,8 @@
-"""One live training run per work dir.
+"""One live training run per work dir: an exclusive ``flock`` on ``work_dir/train.lock``.
 
-Two runs writing into one work dir overwrite each other's checkpoints and logs. A run
-holds ``work_dir/train.lock`` (JSON: pid, host, start time) for its lifetime; a second
-run stops naming the holder. The lock file appears complete or not at all (written to a
-temporary file, then hard-linked into place, which fails if a lock exists), so a reader
-never sees a half-written lock. A lock whose process is gone (same host, pid not alive)
-is taken over with a warning; a lock of this very process (an earlier run in the same
-notebook kernel, which ended or failed) is taken over silently. On another host liveness
-cannot be checked, so such a lock is always refused; delete it by hand if that run is
-known to be dead.
+The system releases it when its process ends, however it ends, so it is never stale; the
+file names the holder for the refusal. Across hosts it holds where the shared file system
+supports ``flock`` (NFS, GPFS, Lustre with ``-o flock``); without ``flock``, a warning.
 """
 
 from __future__ import annotations
@@ -17,135 +11,77 @@ import fcntl
 import json
 import logging
 import os
+import os.path as osp
 import socket
-import tempfile
 import time
 from pathlib import Path
-from typing import Optional
+from typing import Dict
 
 from mmengine.logging import print_log
 
 from ..utils.errors import WorkDirLocked
 
-LOCK_NAME = 'train.lock'
+#: The locks this process holds: path -> file descriptor.
+HELD: Dict[str, int] = {}
 
 
-def _process_alive(pid: int) -> bool:
-    """Whether a process with this pid exists on this host (zombies count as dead)."""
+def described(content: str) -> str:
+    """``'pid 7, host vm, started 2026-11-30 07:48:56 UTC'`` from a lock's content."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    try:
-        state = Path(f'/proc/{pid}/stat').read_text().rsplit(')', 1)[1].split()[0]
-    except (OSError, IndexError):
-        return True
-    return state != 'Z'
-
-
-def _describe(holder: dict) -> str:
-    started = holder.get('started')
-    when = time.strftime('%Y-%m-%d %H:%M:%S %Z', time.localtime(started)) if started else '?'
-    return f'pid {holder.get("pid")} on host {holder.get("host")}, started {when}'
-
-
-def _read_holder(path: Path) -> Optional[dict]:
-    """The lock's content; None when there is no lock; ``{}`` for foreign content."""
-    try:
-        holder = json.loads(path.read_text())
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError):
-        return {}
-    return holder if isinstance(holder, dict) else {}
+        return ', '.join(f'{key} {value}' for key, value in json.loads(content).items())
+    except (ValueError, AttributeError):
+        return 'its details are being written'
 
 
 class WorkDirLock:
-    """Exclusive lock on a work dir for one run of this process.
-
-    Args:
-        work_dir: the run's work dir (created if missing).
-    """
+    """Exclusive lock on ``work_dir`` for a run of this process."""
 
     def __init__(self, work_dir: str) -> None:
-        self.path = Path(work_dir, LOCK_NAME)
+        self.path = osp.abspath(osp.join(work_dir, 'train.lock'))
 
     @property
     def held(self) -> bool:
         """Whether this process holds the lock."""
-        holder = _read_holder(self.path)
-        return (
-            bool(holder)
-            and holder.get('pid') == os.getpid()
-            and (holder.get('host') == socket.gethostname())
-        )
+        return self.path in HELD
 
     def acquire(self) -> None:
-        """Take the lock, taking over a stale one or an earlier one of this process.
+        """Take the lock (a lock this process already holds, from an earlier run, too).
 
         Raises:
-            WorkDirLocked: naming the live holder (pid, host, start time).
+            WorkDirLocked: another live process holds it (named in the message).
         """
-        if self.held:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        me = dict(pid=os.getpid(), host=socket.gethostname(), started=time.time())
-        handle, draft = tempfile.mkstemp(dir=self.path.parent, prefix=f'.{LOCK_NAME}.')
-        try:
-            with os.fdopen(handle, 'w') as stream:
-                json.dump(me, stream)
-            for _ in range(2):  # at most one stale lock to clear
-                try:
-                    os.link(draft, self.path)
-                    return
-                except FileExistsError:
-                    self._clear_stale_or_raise(me['host'])
-            raise WorkDirLocked(
-                f'{self.path}: another run took the lock while it was being cleared'
-            )
-        finally:
-            os.unlink(draft)
-
-    def _clear_stale_or_raise(self, host: str) -> None:
-        """Raise for a live holder; remove a stale lock.
-
-        An advisory lock on the work dir itself makes "read, judge stale, unlink" one
-        step, so two runs taking over the same stale lock cannot delete each other's
-        fresh one.
-        """
-        guard = os.open(self.path.parent, os.O_RDONLY)
-        try:
-            fcntl.flock(guard, fcntl.LOCK_EX)
-            self._judge_holder(host)
-        finally:
-            os.close(guard)
-
-    def _judge_holder(self, host: str) -> None:
-        holder = _read_holder(self.path)
-        if holder is None:
-            return  # released meanwhile
-        pid = holder.get('pid')
-        same_host = holder.get('host') == host and isinstance(pid, int)
-        if same_host and pid == os.getpid():
-            self.path.unlink(missing_ok=True)  # an earlier run of this process
-            return
-        if not (same_host and not _process_alive(pid)):
-            described = _describe(holder) if holder else 'unreadable content'
-            raise WorkDirLocked(
-                f'work dir {self.path.parent} is in use by another run ({described}); use '
-                f'another --work-dir, or wait for it to end. If that run is dead (e.g. on '
-                f'another host), delete {self.path}'
-            )
-        print_log(
-            f'Taking over the stale lock {self.path} ({_describe(holder)}, process gone)',
-            logger='current',
-            level=logging.WARNING,
-        )
-        self.path.unlink(missing_ok=True)
+        os.makedirs(osp.dirname(self.path), exist_ok=True)
+        while not self.held:
+            descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as error:
+                content = os.read(descriptor, 4096).decode(errors='replace')
+                os.close(descriptor)
+                if isinstance(error, BlockingIOError):
+                    raise WorkDirLocked(
+                        f'work dir {osp.dirname(self.path)} is in use by another run '
+                        f'({described(content)}); use another --work-dir, or wait for it to end'
+                    ) from error
+                message = f'cannot lock {self.path} ({error}): runs into it are not guarded'
+                print_log(message, logger='current', level=logging.WARNING)
+                return
+            try:
+                current = os.stat(self.path)
+            except FileNotFoundError:
+                current = None
+            if current is not None and osp.samestat(os.fstat(descriptor), current):
+                started = time.strftime('%Y-%m-%d %H:%M:%S %Z')
+                holder = dict(pid=os.getpid(), host=socket.gethostname(), started=started)
+                os.ftruncate(descriptor, 0)
+                os.write(descriptor, json.dumps(holder).encode())
+                HELD[self.path] = descriptor
+            else:  # released (and removed) meanwhile: lock the file now in its place
+                os.close(descriptor)
 
     def release(self) -> None:
-        """Remove the lock if this process holds it."""
-        if self.held:
-            self.path.unlink(missing_ok=True)
+        """Give the lock back if this process holds it."""
+        descriptor = HELD.pop(self.path, None)
+        if descriptor is not None:
+            Path(self.path).unlink(missing_ok=True)
+            os.close(descriptor)

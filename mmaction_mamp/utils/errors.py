@@ -1,13 +1,25 @@
 """Errors that stop a run for a reason the user must fix, each with a message saying what.
 
-Registered parts (datasets, samplers, hooks) raise them before the first iteration
-(bad data, inconsistent config, unreadable or unsafe checkpoint, a work dir in use) or
-when training goes wrong (divergence). Raised anywhere, they carry the whole story in
-their message; ``MAMPRunner`` prints that message as one ``error:`` line and exits with
-:attr:`RunRefused.exit_code` instead of a traceback.
+Registered parts (datasets, samplers, hooks, the runner) raise them before the first
+iteration (bad data, inconsistent config, unreadable or unsafe checkpoint, a work dir in
+use) or when training goes wrong (divergence). Raised anywhere, they carry the whole story
+in their message; :func:`ends_in_one_line`, around the runner's entry points, turns them
+into one ``error:`` line and the exit status :attr:`RunRefused.exit_code`.
 """
 
-from typing import Optional
+import functools
+import os
+import sys
+import time
+from typing import Callable, Optional
+
+import torch.distributed as dist
+
+#: Exit status of a run whose collective timed out (a stuck or dead peer).
+PEER_TIMEOUT_STATUS = 4
+#: Seconds a process other than the first waits before it reports a failure: the first one
+#: reports the same failure, and the launcher stops the others when it exits.
+REPORT_GRACE_S = 5
 
 
 class RunRefused(Exception):
@@ -58,3 +70,43 @@ def innermost_refusal(error: BaseException) -> Optional[RunRefused]:
             break
         error = error.__context__
     return found
+
+
+def launch_rank() -> int:
+    """This process's rank as its launcher set it (known before any process group)."""
+    return int(os.environ.get('RANK') or os.environ.get('SLURM_PROCID') or 0)
+
+
+def ends_in_one_line(entry_point: Callable) -> Callable:
+    """The one place where a run's known failures become one line and an exit status.
+
+    Wraps the entry points every launcher calls (``MAMPRunner.from_cfg``, ``train``,
+    ``test``). A :class:`RunRefused` (status :attr:`~RunRefused.exit_code`) or a collective
+    that timed out (:data:`PEER_TIMEOUT_STATUS`) is printed as ``error: <message>`` on
+    stderr by the first process, then raised as ``SystemExit`` chained to it (a notebook
+    shows that). Other exceptions pass unchanged.
+    """
+
+    @functools.wraps(entry_point)
+    def run(*args, **kwargs):
+        try:
+            return entry_point(*args, **kwargs)
+        except (RunRefused, RuntimeError) as error:
+            refusal = innermost_refusal(error)
+            if refusal is not None:
+                line, status = str(refusal), refusal.exit_code
+            elif dist.is_available() and dist.is_initialized() and 'Timed out' in str(error):
+                line = (
+                    f'rank {launch_rank()} timed out waiting for another process in a '
+                    'collective: a peer is stuck or dead, the run stops '
+                    '(env_cfg.dist_cfg.timeout sets the wait)'
+                )
+                status = PEER_TIMEOUT_STATUS
+            else:
+                raise
+            if launch_rank() != 0:
+                time.sleep(REPORT_GRACE_S)
+            print(f'error: {line}', file=sys.stderr, flush=True)
+            raise SystemExit(status) from error
+
+    return run

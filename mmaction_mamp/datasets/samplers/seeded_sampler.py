@@ -91,8 +91,7 @@ class SeededSampleMixin:
     def __getitem__(self, key):
         if not isinstance(key, SampleKey):
             return super().__getitem__(key)
-        if not self._fully_initialized:
-            self.full_init()
+        self.full_init()  # returns at once once the dataset is loaded (mmengine's contract)
         results = self.get_data_info(key.index)
         results['rng'] = key.generator()
         packed = self.pipeline(results)
