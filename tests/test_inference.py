@@ -155,11 +155,14 @@ def test_mmaction2_inference_recognizer_runs_our_models_on_the_test_loader_pipel
     model_3d, tmp_path
 ):
     """mmaction2's own inference_recognizer reads model.cfg.test_pipeline: a model of
-    init_recognizer_safely has it for every config with a test loader (the demo config
+    init_recognizer_safely has it for every config with a test loader (also one that
     names no top-level test_pipeline); a stock init_recognizer model of the NTU linear
     config gives the same scores as ours."""
-    config, checkpoint, model = model_3d
-    assert 'test_pipeline' not in Config.fromfile(str(config))
+    config, checkpoint, _ = model_3d
+    cfg = Config.fromfile(str(config))
+    cfg.pop('test_pipeline')
+    assert 'test_pipeline' not in cfg
+    model = init_recognizer_safely(cfg, checkpoint)
     (annotation,) = generate_synthetic_skeletons(1, seed=7, classes=('lower_left_arm',))
     data = dict(frame_dir='clip', label=-1, start_index=0, modality='Pose')
     data.update(total_frames=annotation['keypoint'].shape[1], keypoint=annotation['keypoint'])

@@ -79,7 +79,7 @@ def divergence_runner(grad_norm=None):
     hub = MessageHub.get_instance(f'divergence_{grad_norm}_{id(object())}')
     if grad_norm is not None:
         hub.update_scalar('train/grad_norm', grad_norm)
-    return SimpleNamespace(message_hub=hub, iter=0)
+    return SimpleNamespace(message_hub=hub, iter=0, model=torch.nn.Linear(2, 2))
 
 
 def feed(hook, runner, losses):
