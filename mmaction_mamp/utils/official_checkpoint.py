@@ -1,10 +1,9 @@
 """Read the official MAMP ``.pth`` files and map their names to this project's.
 
-Official files are dicts with ``model`` (state dict), ``optimizer``, ``epoch``,
-``scaler`` and ``args`` (an :class:`argparse.Namespace`). They are read with
-``torch.load(weights_only=True)`` with exactly :class:`argparse.Namespace`
-allow-listed; anything else a file would need to unpickle is refused with an
-error, never loaded by falling back to unrestricted unpickling.
+Official files are dicts with ``model`` (state dict), ``optimizer``, ``epoch``, ``scaler``
+and ``args`` (an :class:`argparse.Namespace`). They are read with
+``torch.load(weights_only=True)`` with only :class:`argparse.Namespace` allow-listed; a
+file needing anything else is refused, never unpickled without restriction.
 """
 
 import argparse
@@ -14,44 +13,30 @@ from typing import Any, Dict, List, Tuple
 
 import torch
 
-#: The only non-tensor, non-container class official checkpoints contain.
-OFFICIAL_SAFE_GLOBALS = (argparse.Namespace,)
-
 _ENCODER_PREFIXES = ('joints_embed.', 'blocks.', 'norm.')
-_ENCODER_NAMES = frozenset({'pos_embed', 'temp_embed'})
 _HEAD_RENAMES = {
-    # linear probe as main_linprobe.py trains it: Sequential(BatchNorm1d, Linear)
-    # -> MAMPLinearHead.bn / .fc
+    # linear probe of main_linprobe.py: Sequential(BatchNorm1d, Linear) -> MAMPLinearHead
     'head.fc.0.': 'cls_head.bn.',
     'head.fc.1.': 'cls_head.fc.',
     # linear probe as model/transformer.py builds it (no BatchNorm) -> MAMPLinearHead.fc
     'head.fc.weight': 'cls_head.fc.weight',
     'head.fc.bias': 'cls_head.fc.bias',
-    # fine-tune -> MAMPFinetuneHead.fc1 / .bn / .fc2
+    # fine-tune -> MAMPFinetuneHead
     'head.fc1.': 'cls_head.fc1.',
     'head.bn.': 'cls_head.bn.',
     'head.fc2.': 'cls_head.fc2.',
 }
-_LINEAR_HEAD = ('head.fc.',)
-_FINETUNE_HEAD = ('head.fc1.', 'head.bn.', 'head.fc2.')
 _LINEAR_PROBE_BN_EPS = 1e-6  # main_linprobe.py's BatchNorm, MAMPLinearHead's default
 
 
 def load_official_checkpoint(path: str) -> Dict[str, Any]:
-    """Load an official MAMP checkpoint without unrestricted unpickling.
-
-    Args:
-        path: The official ``.pth`` file.
-
-    Returns:
-        The checkpoint dict; ``['model']`` is the official state dict.
+    """The checkpoint dict of an official ``.pth``; ``['model']`` is its state dict.
 
     Raises:
-        RuntimeError: the file needs a class other than
-            :class:`argparse.Namespace` to unpickle.
+        RuntimeError: the file needs a class other than ``argparse.Namespace``.
         ValueError: the file is not a dict with a ``model`` state dict.
     """
-    with torch.serialization.safe_globals(list(OFFICIAL_SAFE_GLOBALS)):
+    with torch.serialization.safe_globals([argparse.Namespace]):
         try:
             checkpoint = torch.load(path, map_location='cpu', weights_only=True)
         except pickle.UnpicklingError as err:
@@ -71,14 +56,13 @@ def map_official_key(name: str) -> str:
     """This project's name for an official state-dict entry.
 
     Encoder -> ``backbone.<name>``; decoder (``decoder_*``, ``mask_token``) ->
-    ``head.<name>`` of the pre-training model; downstream heads ->
-    ``cls_head.*`` of a recognizer with :class:`MAMPLinearHead` or
-    :class:`MAMPFinetuneHead`.
+    ``head.<name>``; downstream heads -> ``cls_head.*`` (:class:`MAMPLinearHead`,
+    :class:`MAMPFinetuneHead`).
 
     Raises:
         KeyError: ``name`` is not part of the official layout.
     """
-    if name in _ENCODER_NAMES or name.startswith(_ENCODER_PREFIXES):
+    if name in ('pos_embed', 'temp_embed') or name.startswith(_ENCODER_PREFIXES):
         return f'backbone.{name}'
     if name.startswith('decoder_') or name == 'mask_token':
         return f'head.{name}'
@@ -94,13 +78,14 @@ def official_checkpoint_kind(state_dict: Dict[str, torch.Tensor]) -> str:
     Raises:
         ValueError: the state dict mixes a decoder or both downstream heads.
     """
-    kinds = []
-    if any(k.startswith('decoder_') or k == 'mask_token' for k in state_dict):
-        kinds.append('pretrain')
-    if any(k.startswith(_LINEAR_HEAD) for k in state_dict):
-        kinds.append('linear')
-    if any(k.startswith(_FINETUNE_HEAD) for k in state_dict):
-        kinds.append('finetune')
+    markers = dict(
+        pretrain=('decoder_', 'mask_token'),
+        linear=('head.fc.',),
+        finetune=('head.fc1.', 'head.bn.', 'head.fc2.'),
+    )
+    kinds = [
+        kind for kind, starts in markers.items() if any(k.startswith(starts) for k in state_dict)
+    ]
     if len(kinds) > 1:
         raise ValueError(f'official state dict mixes {kinds}; expected one of them')
     return kinds[0] if kinds else 'encoder'
@@ -109,62 +94,37 @@ def official_checkpoint_kind(state_dict: Dict[str, torch.Tensor]) -> str:
 def convert_official_state_dict(
     state_dict: Dict[str, torch.Tensor],
 ) -> Tuple[Dict[str, torch.Tensor], List[Tuple[str, str]]]:
-    """Rename an official state dict to this project's layout.
+    """Rename an official state dict (``checkpoint['model']``) to this project's layout.
 
-    Tensors are kept as they are (same shapes and values). A linear probe
-    without its BatchNorm (``head.fc.weight``) gets identity BatchNorm
-    statistics (:func:`identity_linear_probe_bn`).
-
-    Args:
-        state_dict: The official ``checkpoint['model']``.
+    Tensors are kept as they are. A linear probe without its BatchNorm (a bare
+    ``head.fc.weight``, as the official ``model/transformer.py`` builds it) gets running
+    mean 0 and variance ``1 - eps``, which make ``MAMPLinearHead.bn`` the identity (to
+    float32 rounding).
 
     Returns:
-        The renamed state dict (an OrderedDict in the official order) and the
-        ``(official, ours)`` name pairs (official ``'(none: identity BatchNorm)'``
-        for the statistics added).
+        The renamed state dict in the official order, and the ``(official, ours)`` name
+        pairs (official ``'(none: identity BatchNorm)'`` for the statistics added).
 
     Raises:
-        ValueError: some names are not part of the official layout.
+        ValueError: names outside the official layout, or mixed kinds.
     """
     official_checkpoint_kind(state_dict)
-    unknown = []
-    converted: Dict[str, torch.Tensor] = OrderedDict()
-    mapping = []
-    for name, tensor in state_dict.items():
+    unknown, mapping = [], []
+    for name in state_dict:
         try:
-            ours = map_official_key(name)
+            mapping.append((name, map_official_key(name)))
         except KeyError:
             unknown.append(name)
-            continue
-        converted[ours] = tensor
-        mapping.append((name, ours))
     if unknown:
         raise ValueError(f'names outside the official MAMP layout: {unknown}')
+    converted = OrderedDict((ours, state_dict[name]) for name, ours in mapping)
     if 'head.fc.weight' in state_dict:
-        for ours, tensor in identity_linear_probe_bn(state_dict['head.fc.weight']).items():
-            converted[ours] = tensor
-            mapping.append(('(none: identity BatchNorm)', ours))
+        dims = state_dict['head.fc.weight'].shape[1]
+        identity_bn = {
+            'cls_head.bn.running_mean': torch.zeros(dims),
+            'cls_head.bn.running_var': torch.full((dims,), 1.0 - _LINEAR_PROBE_BN_EPS),
+            'cls_head.bn.num_batches_tracked': torch.tensor(0),
+        }
+        converted.update(identity_bn)
+        mapping += [('(none: identity BatchNorm)', name) for name in identity_bn]
     return converted, mapping
-
-
-def identity_linear_probe_bn(fc_weight: torch.Tensor) -> Dict[str, torch.Tensor]:
-    """BatchNorm statistics that make ``MAMPLinearHead.bn`` the identity.
-
-    The official ``model/transformer.py`` builds the linear probe as a bare
-    ``head.fc`` Linear; ``main_linprobe.py`` inserts a ``BatchNorm1d(affine=False,
-    eps=1e-6)`` before it. A checkpoint without that BatchNorm computes
-    ``fc(feature)``; with running mean 0 and running variance ``1 - eps``
-    ``MAMPLinearHead`` computes the same (to float32 rounding).
-
-    Args:
-        fc_weight: the official ``head.fc.weight``, (K, D).
-
-    Returns:
-        ``cls_head.bn.{running_mean, running_var, num_batches_tracked}``.
-    """
-    dims = fc_weight.shape[1]
-    return {
-        'cls_head.bn.running_mean': torch.zeros(dims),
-        'cls_head.bn.running_var': torch.full((dims,), 1.0 - _LINEAR_PROBE_BN_EPS),
-        'cls_head.bn.num_batches_tracked': torch.tensor(0),
-    }

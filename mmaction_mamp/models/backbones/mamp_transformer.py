@@ -9,15 +9,11 @@ from mmengine.model import BaseModule
 from torch import nn
 
 from ...utils.errors import CheckpointError
-from ...utils.skeleton_tokens import check_patchable
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 
 class SkeletonTokenEmbed(nn.Module):
-    """Conv2d over (T, V) with kernel = stride = (u, p): one token per patch.
-
-    Keeps PyTorch's default Conv2d init, as the official model does.
-    """
+    """One token per (u, p) patch: Conv2d with kernel = stride = (u, p), PyTorch's init."""
 
     def __init__(self, in_channels: int, embed_dims: int, patch_size: Tuple[int, int]) -> None:
         super().__init__()
@@ -38,25 +34,17 @@ def resize_temporal_embedding(embed: torch.Tensor, num_patches: int) -> torch.Te
 def fit_checkpoint_to_encoder(
     encoder: 'MAMPTransformer', state_dict: Dict[str, torch.Tensor], prefix: str, *args
 ) -> None:
-    """``load_state_dict`` pre-hook: adapt a checkpoint to this encoder, in place.
-
-    A temporal embedding trained on another clip length is resized bicubically
-    (as the official code does when fine-tuning at another T); any other shape
-    mismatch is refused with every mismatching name listed.
+    """``load_state_dict`` pre-hook: resize a ``temp_embed`` of another clip length (as
+    the official code does when fine-tuning at another T), refuse any other shape mismatch.
 
     Raises:
-        ValueError: naming the mismatching parameters and both shapes.
+        CheckpointError: listing every mismatching name with both shapes.
     """
-    temp_key = prefix + 'temp_embed'
-    stored = state_dict.get(temp_key)
-    expected = encoder.temp_embed.shape
-    if stored is not None and stored.shape != expected:
-        if stored.dim() != 4 or stored.shape[0::2] != expected[0::2]:
-            raise ValueError(
-                f'checkpoint {temp_key} has shape {tuple(stored.shape)}, '
-                f'expected (1, TP, 1, {encoder.embed_dims})'
-            )
-        state_dict[temp_key] = resize_temporal_embedding(stored, encoder.num_temporal_patches)
+    stored = state_dict.get(prefix + 'temp_embed')
+    if stored is not None and stored.dim() == 4 and stored.shape[1] != encoder.temp_embed.shape[1]:
+        state_dict[prefix + 'temp_embed'] = resize_temporal_embedding(
+            stored, encoder.num_temporal_patches
+        )
     mismatched = [
         f'{prefix}{name}: checkpoint {tuple(state_dict[prefix + name].shape)} '
         f'vs model {tuple(tensor.shape)}'
@@ -74,18 +62,17 @@ def fit_checkpoint_to_encoder(
 class MAMPTransformer(BaseModule):
     """Transformer encoder with joint spatio-temporal attention over skeleton tokens.
 
-    Persons are folded into the batch. Parameter names follow the official
-    MAMP release (``joints_embed``, ``pos_embed``, ``temp_embed``, ``blocks``,
-    ``norm``), so official weights load after a prefix change only.
+    Persons are folded into the batch. Parameter names are the official release's
+    (``joints_embed``, ``pos_embed``, ``temp_embed``, ``blocks``, ``norm``).
 
     Args:
-        in_channels: coordinates per joint C.
+        in_channels: coordinates per joint C (3, or 2 for 2-D poses).
         embed_dims: token width D.
         depth: number of transformer blocks.
         num_heads: attention heads.
         mlp_ratio: MLP hidden width / D.
         qkv_bias: bias on the q, k, v projection.
-        num_frames: clip length T the temporal embedding is built for.
+        num_frames: clip length T.
         num_joints: joints V.
         temporal_patch_size: frames per token u.
         spatial_patch_size: joints per token p.
@@ -93,8 +80,7 @@ class MAMPTransformer(BaseModule):
         attn_drop_rate: dropout on attention weights.
         drop_path_rate: stochastic depth, rising linearly 0 -> rate over blocks.
         frozen: freeze every parameter and stay in eval mode (linear probe).
-        init_cfg: mmengine init config, e.g. ``dict(type='Pretrained',
-            checkpoint=..., prefix='backbone.')``.
+        init_cfg: e.g. ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.
     """
 
     def __init__(
@@ -137,46 +123,33 @@ class MAMPTransformer(BaseModule):
         self.pos_embed = nn.Parameter(torch.zeros(1, 1, self.num_spatial_patches, embed_dims))
         self.temp_embed = nn.Parameter(torch.zeros(1, self.num_temporal_patches, 1, embed_dims))
         self.pos_drop = nn.Dropout(drop_rate)
-        drop_path_rates = torch.linspace(0, drop_path_rate, depth).tolist()
         self.blocks = nn.ModuleList(
             TransformerBlock(
                 embed_dims, num_heads, mlp_ratio, qkv_bias, drop_rate, attn_drop_rate, rate
             )
-            for rate in drop_path_rates
+            for rate in torch.linspace(0, drop_path_rate, depth).tolist()
         )
         self.norm = nn.LayerNorm(embed_dims)
 
         nn.init.trunc_normal_(self.pos_embed, std=0.02)
         nn.init.trunc_normal_(self.temp_embed, std=0.02)
-        self.blocks.apply(init_linear_and_norm)
-        self.norm.apply(init_linear_and_norm)
-        if frozen:
-            self.requires_grad_(False)
+        self.apply(init_linear_and_norm)  # blocks and norm: joints_embed is a Conv2d
+        self.requires_grad_(not frozen)
         self.register_load_state_dict_pre_hook(fit_checkpoint_to_encoder)
 
     def get_layer_depth(self, param_name: str, prefix: str = '') -> Tuple[int, int]:
-        """Layer of a parameter for layer-wise lr decay (mmpretrain's protocol).
+        """(layer id, depth + 2) for layer-wise lr decay (mmpretrain's protocol).
 
-        Embeddings (``joints_embed``, ``pos_embed``, ``temp_embed``) are layer 0,
-        ``blocks.<i>`` is layer ``i + 1``, the final ``norm`` and every parameter
-        outside this encoder (``param_name`` not starting with ``prefix``: heads,
-        a decoder) is the last layer ``depth + 1``.
-
-        Args:
-            param_name: full parameter name, e.g. ``backbone.blocks.3.attn.qkv.weight``.
-            prefix: this encoder's name prefix in the model, e.g. ``'backbone.'``.
-
-        Returns:
-            (layer id, number of layers = depth + 2).
+        Embeddings are layer 0, ``blocks.<i>`` layer ``i + 1``; the final ``norm`` and
+        every name not starting with ``prefix`` (heads, a decoder) the last layer.
         """
         num_layers = len(self.blocks) + 2
-        if not param_name.startswith(prefix):
-            return num_layers - 1, num_layers
-        name = param_name[len(prefix) :]
-        if name.startswith(('joints_embed.', 'pos_embed', 'temp_embed')):
+        if param_name.startswith(prefix + 'blocks.'):
+            return int(param_name[len(prefix) :].split('.')[1]) + 1, num_layers
+        if param_name.startswith(
+            tuple(prefix + n for n in ('joints_embed.', 'pos_embed', 'temp_embed'))
+        ):
             return 0, num_layers
-        if name.startswith('blocks.'):
-            return int(name.split('.')[1]) + 1, num_layers
         return num_layers - 1, num_layers
 
     @property
@@ -189,23 +162,13 @@ class MAMPTransformer(BaseModule):
         return super().train(mode and not self.frozen)
 
     def embed(self, x: torch.Tensor) -> torch.Tensor:
-        """Tokens with spatial and temporal embeddings added.
-
-        Args:
-            x: (B, T, V, C) skeletons with T = num_frames.
-
-        Returns:
-            (B, L, D), flattened time-major.
-        """
-        check_patchable(x, self.temporal_patch_size, self.spatial_patch_size)
-        tokens = self.joints_embed(x)
-        if tokens.shape[1:3] != self.temp_embed.shape[1:2] + self.pos_embed.shape[2:3]:
+        """(B, T, V, C) skeletons -> (B, L, D) tokens with embeddings, time-major."""
+        if x.dim() != 4 or x.shape[1:3] != (self.num_frames, self.num_joints):
             raise ValueError(
-                f'input of {x.shape[1]} frames x {x.shape[2]} joints gives a '
-                f'{tuple(tokens.shape[1:3])} token grid, the encoder is built for '
-                f'({self.num_temporal_patches}, {self.num_spatial_patches})'
+                f'expected skeletons (B, T={self.num_frames}, V={self.num_joints}, C), the '
+                f'token grid this encoder is built for; got {tuple(x.shape)}'
             )
-        tokens = tokens + self.pos_embed + self.temp_embed
+        tokens = self.joints_embed(x) + self.pos_embed + self.temp_embed
         return self.pos_drop(tokens.flatten(1, 2))
 
     def encode(self, tokens: torch.Tensor) -> torch.Tensor:
@@ -221,19 +184,14 @@ class MAMPTransformer(BaseModule):
 
         Args:
             x: (B, T, V, C) skeletons.
-            mask: (B, L) bool, True = masked; every row must hide the same
-                number of tokens.
+            mask: (B, L) bool, True = masked, the same count in every row.
 
         Returns:
-            latent (B, K, D) of the K visible tokens in ascending token order,
-            and their indices ids_keep (B, K).
+            latent (B, K, D) of the K visible tokens in token order, ids_keep (B, K).
         """
         tokens = self.embed(x)
         if mask.shape != tokens.shape[:2]:
-            raise ValueError(
-                f'mask of shape {tuple(mask.shape)} does not match {tuple(tokens.shape[:2])} '
-                '(sequences, tokens)'
-            )
+            raise ValueError(f'mask of shape {tuple(mask.shape)}, expected {tokens.shape[:2]}')
         visible_counts = (~mask).sum(dim=1)
         num_visible = int(visible_counts[0])
         if bool((visible_counts != num_visible).any()):
@@ -248,17 +206,8 @@ class MAMPTransformer(BaseModule):
         return encoded.reshape(x.shape[0], self.num_temporal_patches, self.num_spatial_patches, -1)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """Encode multi-person skeletons the way mmaction2's RecognizerGCN calls it.
-
-        Args:
-            x: (N, M, T, V, C).
-
-        Returns:
-            (N, M, D, TP, VP) after the final norm, the layout mmaction2's
-            ``GCNHead`` pools.
-        """
+        """(N, M, T, V, C) skeletons -> (N, M, D, TP, VP), the layout ``GCNHead`` pools."""
         if x.dim() != 5:
             raise ValueError(f'expected skeletons (N, M, T, V, C), got {tuple(x.shape)}')
-        n, m = x.shape[:2]
         features = self.forward_tokens(x.flatten(0, 1))
-        return features.reshape(n, m, *features.shape[1:]).permute(0, 1, 4, 2, 3)
+        return features.reshape(*x.shape[:2], *features.shape[1:]).permute(0, 1, 4, 2, 3)

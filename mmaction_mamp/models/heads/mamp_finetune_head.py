@@ -12,30 +12,23 @@ from torch import nn
 class MAMPFinetuneHead(BaseHead):
     """Dropout -> temporal mean -> per-joint flatten -> person mean -> MLP.
 
-    On backbone features (N, M, D, TP, VP): Dropout(p) element-wise, mean over
-    the TP temporal tokens, flatten joints and channels joint-major
-    (VP*D with D varying fastest, the official order of an (N, M, VP, D)
-    tensor), mean over the M persons, then
-    Linear(VP*D -> hidden) -> BatchNorm1d(hidden) -> ReLU -> Linear(hidden -> K).
-
-    Official checkpoint names ``head.fc1``, ``head.bn``, ``head.fc2`` are the
-    attributes of the same names. Like the official model, both Linear layers
-    are xavier-uniform initialised with zero bias and the BatchNorm keeps
-    PyTorch's defaults (weight 1, bias 0, eps 1e-5, momentum 0.1).
+    Features (N, M, D, TP, VP) are dropped out, averaged over TP, flattened joint-major
+    to VP*D (the official order of an (N, M, VP, D) tensor), averaged over persons, then
+    fed to ``fc1`` (VP*D -> hidden) -> ``bn`` -> ReLU -> ``fc2`` (hidden -> K), the
+    official names. Linear layers are xavier-uniform with zero bias, the BatchNorm keeps
+    PyTorch's defaults, as in the official model.
 
     Args:
-        num_classes: Number of action classes K.
-        in_channels: Encoder width D.
-        num_joints: Number of joint tokens VP the backbone outputs.
-        hidden_dims: Width of the hidden layer. Defaults to 2048.
-        dropout: Dropout probability on the backbone features. Defaults to 0.3.
-        loss_cls: Loss config; None means ``dict(type='CrossEntropyLoss')``;
-            label smoothing is :class:`BaseHead`'s ``label_smooth_eps``.
-        average_clips: How multi-clip test scores are merged. Defaults to
-            ``'prob'``.
-        init_cfg: Weight init; None means xavier-uniform Linear layers.
-        **kwargs: Other :class:`BaseHead` arguments (``label_smooth_eps``,
-            ``topk``).
+        num_classes: action classes K.
+        in_channels: encoder width D.
+        num_joints: joint tokens VP of the backbone.
+        hidden_dims: hidden width.
+        dropout: dropout probability on the backbone features.
+        loss_cls: defaults to ``CrossEntropyLoss``; label smoothing is
+            :class:`BaseHead`'s ``label_smooth_eps``.
+        average_clips: how multi-clip test scores are merged.
+        init_cfg: defaults to xavier-uniform Linear layers.
+        **kwargs: other :class:`BaseHead` arguments (``label_smooth_eps``, ``topk``).
     """
 
     def __init__(
@@ -50,18 +43,11 @@ class MAMPFinetuneHead(BaseHead):
         init_cfg: Union[Dict, List[Dict], None] = None,
         **kwargs,
     ) -> None:
-        if loss_cls is None:
-            loss_cls = dict(type='CrossEntropyLoss')
         if init_cfg is None:
             init_cfg = dict(type='Xavier', layer='Linear', distribution='uniform', bias=0.0)
-        super().__init__(
-            num_classes,
-            in_channels,
-            loss_cls=loss_cls,
-            average_clips=average_clips,
-            init_cfg=init_cfg,
-            **kwargs,
-        )
+        loss_cls = loss_cls or dict(type='CrossEntropyLoss')
+        kwargs.update(average_clips=average_clips, init_cfg=init_cfg)
+        super().__init__(num_classes, in_channels, loss_cls, **kwargs)
         self.num_joints = num_joints
         self.dropout = nn.Dropout(p=dropout)
         self.fc1 = nn.Linear(num_joints * in_channels, hidden_dims)
@@ -70,33 +56,15 @@ class MAMPFinetuneHead(BaseHead):
         self.fc2 = nn.Linear(hidden_dims, num_classes)
 
     def pool(self, x: torch.Tensor) -> torch.Tensor:
-        """Per-joint features averaged over time and persons.
-
-        Args:
-            x: (N, M, D, TP, VP) backbone features.
-
-        Returns:
-            (N, VP*D) features, joint-major.
-        """
+        """(N, M, D, TP, VP) backbone features -> (N, VP*D), joint-major."""
         if x.dim() != 5 or x.shape[2] != self.in_channels or x.shape[4] != self.num_joints:
             raise ValueError(
                 f'{type(self).__name__} expects backbone features of shape '
-                f'(N, M, D={self.in_channels}, TP, VP={self.num_joints}), '
-                f'got {tuple(x.shape)}'
+                f'(N, M, D={self.in_channels}, TP, VP={self.num_joints}), got {tuple(x.shape)}'
             )
-        n, m = x.shape[:2]
         x = self.dropout(x).mean(dim=3)  # (N, M, D, VP)
-        x = x.transpose(2, 3).reshape(n, m, -1)  # (N, M, VP*D)
-        return x.mean(dim=1)
+        return x.transpose(2, 3).flatten(2).mean(dim=1)
 
     def forward(self, x: torch.Tensor, **kwargs) -> torch.Tensor:
-        """Classify per-joint pooled features.
-
-        Args:
-            x: (N, M, D, TP, VP) backbone features.
-
-        Returns:
-            (N, K) class scores.
-        """
-        hidden = self.relu(self.bn(self.fc1(self.pool(x))))
-        return self.fc2(hidden)
+        """(N, M, D, TP, VP) backbone features -> (N, K) class scores."""
+        return self.fc2(self.relu(self.bn(self.fc1(self.pool(x)))))

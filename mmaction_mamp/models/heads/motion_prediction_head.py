@@ -13,12 +13,12 @@ from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 @MODELS.register_module()
 class MAMPMotionHead(BaseModule):
-    """Decoder that predicts the normalised temporal motion of masked tokens.
+    """Decoder predicting the normalised temporal motion of every token.
 
-    Visible latents are projected to the decoder width, masked positions are
-    filled with a learned ``mask_token``, decoder spatial / temporal
-    embeddings are added, and a light transformer predicts each token's
-    u*p*C motion values. Names follow the official release.
+    Visible latents are projected to width Dd, masked positions filled with a learned
+    ``mask_token``, spatial / temporal embeddings added, and a light transformer predicts
+    u*p*C motion values per token. Names follow the official release. ``MAMP`` fills the
+    geometry arguments (``embed_dims`` to ``in_channels``) from its encoder.
 
     Args:
         embed_dims: encoder width D.
@@ -53,40 +53,26 @@ class MAMPMotionHead(BaseModule):
         self.temporal_patch_size = temporal_patch_size
         self.spatial_patch_size = spatial_patch_size
         self.norm_target = norm_target
-        num_temporal_patches = num_frames // temporal_patch_size
-        num_spatial_patches = num_joints // spatial_patch_size
-
-        self.decoder_embed = nn.Linear(embed_dims, decoder_embed_dims)
-        self.mask_token = nn.Parameter(torch.zeros(1, 1, decoder_embed_dims))
+        width = decoder_embed_dims
+        self.decoder_embed = nn.Linear(embed_dims, width)
+        self.mask_token = nn.Parameter(torch.zeros(1, 1, width))
         self.decoder_pos_embed = nn.Parameter(
-            torch.zeros(1, 1, num_spatial_patches, decoder_embed_dims)
+            torch.zeros(1, 1, num_joints // spatial_patch_size, width)
         )
         self.decoder_temp_embed = nn.Parameter(
-            torch.zeros(1, num_temporal_patches, 1, decoder_embed_dims)
+            torch.zeros(1, num_frames // temporal_patch_size, 1, width)
         )
         self.decoder_blocks = nn.ModuleList(
-            TransformerBlock(decoder_embed_dims, decoder_num_heads, mlp_ratio)
-            for _ in range(decoder_depth)
+            TransformerBlock(width, decoder_num_heads, mlp_ratio) for _ in range(decoder_depth)
         )
-        self.decoder_norm = nn.LayerNorm(decoder_embed_dims)
-        self.decoder_pred = nn.Linear(
-            decoder_embed_dims, temporal_patch_size * spatial_patch_size * in_channels
-        )
-
+        self.decoder_norm = nn.LayerNorm(width)
+        self.decoder_pred = nn.Linear(width, temporal_patch_size * spatial_patch_size * in_channels)
         for embedding in (self.mask_token, self.decoder_pos_embed, self.decoder_temp_embed):
             nn.init.trunc_normal_(embedding, std=0.02)
         self.apply(init_linear_and_norm)
 
     def forward(self, latent: torch.Tensor, ids_keep: torch.Tensor) -> torch.Tensor:
-        """Predict motion for every token.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices.
-
-        Returns:
-            (B, L, u*p*C) predictions in token order.
-        """
+        """(B, K, D) visible latents at token indices (B, K) -> (B, L, u*p*C) predictions."""
         visible = self.decoder_embed(latent)
         b, _, width = visible.shape
         grid = self.decoder_temp_embed.shape[1], self.decoder_pos_embed.shape[2]
@@ -107,16 +93,13 @@ class MAMPMotionHead(BaseModule):
     def loss(
         self, latent: torch.Tensor, ids_keep: torch.Tensor, mask: torch.Tensor, x: torch.Tensor
     ) -> Dict[str, torch.Tensor]:
-        """Mean squared motion error over the masked tokens.
+        """``dict(loss=sum(per-token MSE * mask) / sum(mask))``.
 
         Args:
             latent: (B, K, D) encoded visible tokens.
             ids_keep: (B, K) their token indices.
             mask: (B, L) bool, True = masked.
             x: (B, T, V, C) input skeletons (target source).
-
-        Returns:
-            ``dict(loss=...)``: sum(per-token MSE * mask) / sum(mask).
         """
         pred = self.forward(latent, ids_keep).float()
         per_token = (pred - self.motion_target(x.float())).pow(2).mean(dim=-1)

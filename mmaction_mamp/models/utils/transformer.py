@@ -1,8 +1,7 @@
-"""Pre-norm ViT building blocks with fused attention (timm-style names).
+"""Pre-norm ViT blocks with fused attention, named as the official MAMP / MAE blocks.
 
-Parameter names match the official MAMP / MAE blocks (``norm1``, ``attn.qkv``,
-``attn.proj``, ``norm2``, ``mlp.fc1``, ``mlp.fc2``) so official checkpoints map
-one to one.
+``norm1``, ``attn.qkv``, ``attn.proj``, ``norm2``, ``mlp.fc1``, ``mlp.fc2``: official
+checkpoints map one to one.
 """
 
 import torch
@@ -12,11 +11,11 @@ from torch import nn
 
 
 class MultiheadSelfAttention(nn.Module):
-    """Multi-head self-attention over all tokens through fused SDPA.
+    """Multi-head self-attention through ``F.scaled_dot_product_attention``.
 
     Args:
-        dim: token width D.
-        num_heads: heads H; D must be divisible by H. Scale is (D/H)^-0.5.
+        dim: token width D, divisible by ``num_heads``; scale (D/H)^-0.5.
+        num_heads: heads H.
         qkv_bias: bias on the stacked q, k, v projection.
         attn_drop: dropout on attention weights (training only).
         proj_drop: dropout after the output projection.
@@ -43,18 +42,16 @@ class MultiheadSelfAttention(nn.Module):
         """(B, N, D) -> (B, N, D)."""
         b, n, d = x.shape
         qkv = self.qkv(x).reshape(b, n, 3, self.num_heads, d // self.num_heads)
-        # Views only: unbinding the stacked axis keeps (B, N, H, D/H) storage, so the
-        # gradient of q, k, v stacks straight into the qkv projection's layout, and the
-        # CPU/CUDA kernels return the output in (B, N, H, D/H) storage as well.
+        # views of the (B, N, 3, H, D/H) storage: q, k, v gradients stack straight into qkv's
         q, k, v = (t.transpose(1, 2) for t in qkv.unbind(2))  # each (B, H, N, D/H)
-        dropout = self.attn_drop if self.training else 0.0
-        out = F.scaled_dot_product_attention(q, k, v, dropout_p=dropout)
-        out = out.transpose(1, 2).reshape(b, n, d)
-        return self.proj_drop(self.proj(out))
+        out = F.scaled_dot_product_attention(
+            q, k, v, dropout_p=self.attn_drop if self.training else 0.0
+        )
+        return self.proj_drop(self.proj(out.transpose(1, 2).reshape(b, n, d)))
 
 
 class FeedForward(nn.Module):
-    """Two-layer MLP D -> hidden -> D with GELU."""
+    """MLP D -> hidden -> D with GELU, (..., D) -> (..., D)."""
 
     def __init__(self, dim: int, hidden_dim: int, drop: float = 0.0) -> None:
         super().__init__()
@@ -64,12 +61,11 @@ class FeedForward(nn.Module):
         self.drop = nn.Dropout(drop)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(..., D) -> (..., D)."""
         return self.drop(self.fc2(self.drop(self.act(self.fc1(x)))))
 
 
 class TransformerBlock(nn.Module):
-    """x + DropPath(Attn(LN(x))); x + DropPath(MLP(LN(x))), LayerNorm eps 1e-5."""
+    """x + DropPath(Attn(LN(x))), then x + DropPath(MLP(LN(x))); (B, N, D) -> (B, N, D)."""
 
     def __init__(
         self,
@@ -89,16 +85,12 @@ class TransformerBlock(nn.Module):
         self.mlp = FeedForward(dim, int(dim * mlp_ratio), drop)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        """(B, N, D) -> (B, N, D)."""
         x = x + self.drop_path(self.attn(self.norm1(x)))
         return x + self.drop_path(self.mlp(self.norm2(x)))
 
 
 def init_linear_and_norm(module: nn.Module) -> None:
-    """Official init: xavier-uniform Linear weights, zero biases, LayerNorm 1/0.
-
-    Use with ``module.apply``; convolutions keep PyTorch's default init.
-    """
+    """Official init for ``module.apply``: xavier-uniform Linear, zero biases, LayerNorm 1/0."""
     if isinstance(module, nn.Linear):
         nn.init.xavier_uniform_(module.weight)
         if module.bias is not None:
