@@ -153,10 +153,11 @@ def _frame_counts(clips: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
     frames = np.concatenate(clips, axis=1)  # (M, sum T, V, C)
     with np.errstate(over='ignore', invalid='ignore'):
         per_frame_sum = frames.sum(axis=(0, 2, 3))  # (sum T,)
-        bound = np.maximum(frames.max(axis=(0, 2, 3)), -frames.min(axis=(0, 2, 3)))
-    valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
-    out_of_bounds = np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
-    return valid, out_of_bounds
+        valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
+        if frames.min() >= -MAX_COORDINATE and frames.max() <= MAX_COORDINATE:  # NaN: False
+            return valid, np.zeros_like(valid)
+        bound = np.abs(frames).max(axis=(0, 2, 3))  # only for chunks holding a bad clip
+    return valid, np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
 
 
 def _out_of_bounds_reason(clip: np.ndarray, num_frames: int) -> str:
