@@ -222,3 +222,30 @@ def test_a_head_wider_than_the_data_is_said_in_a_run(tmp_path):
         '2 (3 classes), the head has num_classes=10: if the data has 3 classes, set '
         'model.cls_head.num_classes=3'
     ) in proc.stdout
+
+
+def test_skip_mode_in_a_run_drops_a_wrong_joint_clip_too(tmp_path):
+    """Skip mode used to drop the NaN clip, then stop the run on the 17-joint one."""
+
+    def damage(name, keypoint):
+        if name == 'clip3':
+            keypoint[0, 5, 2, 1] = np.nan
+
+    ann_file = clips(tmp_path, [None] * 12, damage=damage)
+    content = pickle.loads(Path(ann_file).read_bytes())
+    content['annotations'][7]['keypoint'] = content['annotations'][7]['keypoint'][:, :, :17]
+    Path(ann_file).write_bytes(pickle.dumps(content))
+    skipped = tmp_path / 'skipped.tsv'
+    config = tmp_path / 'skip.py'
+    config.write_text(
+        f'_base_ = [{str(TINY)!r}]\n'
+        'train_dataloader = dict(batch_sampler=dict(global_batch_size=4), dataset=dict(\n'
+        f"    _delete_=True, type='SafePoseDataset', ann_file={ann_file!r}, split='train',\n"
+        f'    skip_bad_samples=True, bad_sample_file={str(skipped)!r},\n'
+        f'    pipeline={[dict(step) for step in Config.fromfile(TINY).train_pipeline]!r}))\n'
+    )
+    run(train_command('mmaction2', config, tmp_path / 'work', 'train_cfg.max_epochs=1'))
+    assert skipped.read_text().splitlines() == [
+        'clip3\tnon-finite coordinates in 1 frame(s), first frame 5',
+        'clip7\t17 joints, the model expects 25',
+    ]

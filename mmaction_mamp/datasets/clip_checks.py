@@ -99,15 +99,13 @@ class ClipSummary:
         return Counter(map(tuple, usable.tolist())).most_common(1)[0][0]
 
     def subset(self, positions: Sequence[int]) -> ClipSummary:
-        """The summary of the clips at ``positions``, renumbered from 0."""
-        new = {old: i for i, old in enumerate(positions)}
+        """The summary of the well-formed clips at ``positions``, renumbered from 0."""
         return ClipSummary(
             names=[self.names[i] for i in positions],
             shapes=self.shapes[list(positions)],
             valid_frames=self.valid_frames[list(positions)],
             labels=[self.labels[i] for i in positions],
-            malformed={new[i]: r for i, r in self.malformed.items() if i in new},
-        )  # fmt: skip
+        )
 
 
 def clip_name(item: dict, position: Optional[int] = None) -> str:
@@ -153,10 +151,11 @@ def _frame_counts(clips: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
     frames = np.concatenate(clips, axis=1)  # (M, sum T, V, C)
     with np.errstate(over='ignore', invalid='ignore'):
         per_frame_sum = frames.sum(axis=(0, 2, 3))  # (sum T,)
-        bound = np.maximum(frames.max(axis=(0, 2, 3)), -frames.min(axis=(0, 2, 3)))
-    valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
-    out_of_bounds = np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
-    return valid, out_of_bounds
+        valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
+        if frames.min() >= -MAX_COORDINATE and frames.max() <= MAX_COORDINATE:  # NaN: False
+            return valid, np.zeros_like(valid)
+        bound = np.abs(frames).max(axis=(0, 2, 3))  # only for chunks holding a bad clip
+    return valid, np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
 
 
 def _out_of_bounds_reason(clip: np.ndarray, num_frames: int) -> str:
@@ -352,7 +351,12 @@ class ClipCheckMixin:
             kept = sorted(set(range(len(data_list))) - {clip.position for clip in bad})
             if not kept:
                 raise DataCheckError(clip_report(bad, source) + '\nEvery clip is bad: none left.')
-            self._record_skipped(bad, source)
+            if self.bad_sample_file and get_rank() == 0:
+                lines = ''.join(f'{clip.name}\t{clip.reason}\n' for clip in bad)
+                atomic_write_bytes(self.bad_sample_file, lines.encode())
+            listed = f' (all listed in {self.bad_sample_file})' if self.bad_sample_file else ''
+            report = clip_report(bad, source + listed, 'Skip mode: dropped')
+            print_log(report, logger='current', level=logging.WARNING)
             data_list, summary = [data_list[i] for i in kept], summary.subset(kept)
         self.clip_summary = summary
         print_log(
@@ -361,18 +365,6 @@ class ClipCheckMixin:
             logger='current',
         )
         return data_list
-
-    def _record_skipped(self, bad: List[BadClip], source: str) -> None:
-        """Write the skip list (rank 0) and log the count."""
-        if self.bad_sample_file and get_rank() == 0:
-            lines = ''.join(f'{clip.name}\t{clip.reason}\n' for clip in bad)
-            atomic_write_bytes(self.bad_sample_file, lines.encode())
-            source += f' (all listed in {self.bad_sample_file})'
-        print_log(
-            clip_report(bad, source, 'Skip mode: dropped'),
-            logger='current',
-            level=logging.WARNING,
-        )
 
 
 # --- the data against the model (SkeletonDataCheckHook, KNNMonitorHook) ----------------------
