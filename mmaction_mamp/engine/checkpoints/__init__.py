@@ -10,12 +10,14 @@ from .reading import (
     newest_readable_checkpoint,
     pickle_globals,
     require_classifier,
+    require_fit,
 )
 from .schedule import follow_config_schedule
 
 __all__ = [
     'BACKEND_NAME', 'PREEMPTED_TEMPLATE', 'AtomicLocalBackend', 'follow_config_schedule',
     'from_portable', 'is_remote', 'load_checkpoint_weights_only', 'newest_readable_checkpoint',
-    'non_finite', 'non_finite_weights', 'pickle_globals', 'require_classifier', 'to_portable',
+    'non_finite', 'non_finite_weights', 'pickle_globals', 'require_classifier', 'require_fit',
+    'to_portable',
     'unwrap',
 ]  # fmt: skip

@@ -13,7 +13,7 @@ import pickletools
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, List, Mapping, Optional
 
 import torch
 from mmengine.logging import print_log
@@ -100,17 +100,43 @@ def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
 
 
 def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
-    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head.
-
-    Raises:
-        CheckpointError: naming ``path`` and what to do (e.g. a pre-training checkpoint).
-    """
+    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head."""
     if not any(str(key).startswith('cls_head.') for key in state_dict):
         raise CheckpointError(
             f'{path} holds no classification head (cls_head.*), e.g. a pre-training '
             'checkpoint: its scores would come from a random head. Train a linear probe or '
             f'fine-tune on top of it first (--cfg-options model.backbone.init_cfg.checkpoint='
             f'{path}, docs/model_zoo.md), then use the checkpoint that run writes'
+        )
+
+
+def require_fit(
+    loaded: Mapping[str, Any], model: Mapping[str, Any], source: str, strict: bool
+) -> None:
+    """Refuse weights of other shapes than the model's (with ``strict``, missing / extra keys).
+
+    Args:
+        loaded: the checkpoint's state dict, or its tensors' shapes.
+        model: the model's state dict (or shapes).
+        source: the checkpoint; the ``*.py`` beside it (the config its run saved) is named.
+
+    Raises:
+        CheckpointError: naming every problem and the config to use instead.
+    """
+    shape = lambda value: tuple(getattr(value, 'shape', value))  # noqa: E731
+    problems = [
+        f'{key} is {shape(value)} in the checkpoint, {shape(model[key])} in the model'
+        for key, value in loaded.items()
+        if key in model and shape(value) != shape(model[key])
+    ]
+    for kind, keys in (('missing', model.keys() - loaded), ('unexpected', loaded.keys() - model)):
+        problems += [f'{len(keys)} {kind} key(s) {sorted(keys)[:3]}'] if keys and strict else []
+    if problems:
+        saved = [str(path) for path in sorted(Path(source).parent.glob('*.py'))]
+        raise CheckpointError(
+            f'{source} does not fit the model built from the config: {"; ".join(problems)}. '
+            'Trained with other settings (e.g. --cfg-options)? Use the config the run saved in '
+            f'its work dir{": " + ", ".join(saved) if saved else ""}'
         )
 
 

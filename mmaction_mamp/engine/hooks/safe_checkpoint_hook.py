@@ -58,7 +58,9 @@ class SafeCheckpointHook(CheckpointHook):
       ``Pretrained`` init configs are read weights-only before mmengine reads them.
     - **Resuming into a changed schedule** follows the config's schedule
       (:func:`~mmaction_mamp.engine.checkpoints.follow_config_schedule`).
-    - **Testing a classifier** on a checkpoint without ``cls_head.*`` is refused.
+    - **Testing** a checkpoint whose tensors differ in shape from the model's, or a
+      classifier on one without ``cls_head.*``, is refused (mmengine's non-strict load
+      only logs ``size mismatch`` and scores a random head).
 
     ``DivergenceGuardHook`` stops a run with non-finite weights before this hook saves.
     """
@@ -80,7 +82,7 @@ class SafeCheckpointHook(CheckpointHook):
             kwargs['backend_args'] = dict(backend=ckpt.BACKEND_NAME)
         max_keep_ckpts = 2 if max_keep_ckpts == 1 else max_keep_ckpts
         super().__init__(interval, max_keep_ckpts=max_keep_ckpts, **kwargs)
-        self.loaded_keys = None  # the state-dict keys of the checkpoint the run loaded
+        self.loaded = None  # key -> shape of the state dict the run loaded
 
     def before_run(self, runner) -> None:
         if runner.cfg.get('load_from'):
@@ -102,11 +104,15 @@ class SafeCheckpointHook(CheckpointHook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         for key in set(checkpoint) & {'meta', 'message_hub'}:
             checkpoint[key] = ckpt.from_portable(checkpoint[key])
-        self.loaded_keys = list(checkpoint.get('state_dict', checkpoint))
+        state = checkpoint.get('state_dict', checkpoint)
+        self.loaded = {key: getattr(value, 'shape', ()) for key, value in state.items()}
         change = runner.cfg.get('resume') and ckpt.follow_config_schedule(runner, checkpoint)
         if change:
             runner.logger.warning(change)
 
     def before_test(self, runner) -> None:
-        if self.loaded_keys is not None and hasattr(ckpt.unwrap(runner.model), 'cls_head'):
-            ckpt.require_classifier(self.loaded_keys, runner.cfg.get('load_from'))
+        model, path = ckpt.unwrap(runner.model), runner.cfg.get('load_from')
+        if self.loaded is not None and hasattr(model, 'cls_head'):
+            ckpt.require_classifier(self.loaded, path)
+        if self.loaded is not None:
+            ckpt.require_fit(self.loaded, model.state_dict(), str(path), strict=False)
