@@ -1,11 +1,9 @@
 """Writing checkpoints: atomic local files, and a message hub that loads weights-only.
 
-mmengine writes checkpoints with ``open(path, 'wb')`` (a kill or a full disk leaves a
-partial file) and pickles its message hub (``HistoryBuffer`` objects, numpy values), which
-``torch.load(weights_only=True)`` refuses. The ``atomic_local`` backend, selected through
-the public ``backend_args`` seam, writes through a temporary file, fsync and rename;
-:func:`to_portable` stores the message hub as tensors and plain containers tagged with
-``'__portable__'``, which :func:`from_portable` turns back into the objects.
+mmengine 0.10 writes checkpoints with ``open(path, 'wb')`` (a kill leaves a partial file)
+and pickles ``HistoryBuffer`` / numpy objects, which ``torch.load(weights_only=True)``
+refuses. The ``atomic_local`` backend (public ``backend_args`` seam) writes through a
+temporary file and rename; :func:`to_portable` stores the message hub as tagged tensors.
 """
 
 from typing import Any
