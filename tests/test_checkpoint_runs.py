@@ -1,7 +1,8 @@
 """Checkpoint guarantees in runs started with mmaction2's packaged ``tools/train.py``.
 
 Each test reproduces what a user does (issue 23): resume into a longer schedule, mistype a
-hook argument, a save killed mid-write, a damaged ``last_checkpoint``, NaN weights.
+hook argument, a save killed mid-write, a damaged ``last_checkpoint``, NaN weights, test a
+checkpoint under a config whose head differs.
 """
 
 import json
@@ -142,3 +143,32 @@ def test_nan_weights_stop_the_run_before_any_save_or_rotation(tmp_path):
     finally:
         preemption.after_train(runner)
     assert sorted(p.name for p in tmp_path.glob('*.pth')) == kept
+
+
+def test_testing_a_checkpoint_whose_head_differs_from_the_config_is_refused(tmp_path):
+    """Issue 23.6: trained with ``model.cls_head.num_classes=4``, tested with the 10-class
+    config by mmaction2's test.py: was ``size mismatch`` logged, a random head scored, exit 0;
+    now one error naming the keys, both shapes and the config the run saved, which works."""
+    classes = "['raise_right_arm','lower_right_arm','raise_left_arm','lower_left_arm']"
+    small = ['model.backbone.init_cfg=None'] + [
+        f'{loader}_dataloader.dataset.{key}'
+        for loader in ('train', 'val', 'test')
+        for key in (f'classes={classes}', f'num_per_class={8 if loader == "train" else 2}')
+    ]  # one global batch of 32 training clips
+    linear, work_dir = 'configs/demo/mamp_linear_demo.py', tmp_path / 'probe'
+    run(train_command('mmaction2', linear, work_dir, 'model.cls_head.num_classes=4',
+                      'train_cfg.max_epochs=1', *small))  # fmt: skip
+    test = [sys.executable, str(MMACTION_TOOLS / 'test.py')]
+    checkpoint, options = work_dir / 'epoch_1.pth', ['--cfg-options', *small[:1]]
+    proc = run(test + [linear, str(checkpoint), '--work-dir', str(tmp_path / 't')] + options,
+               expect_rc=2)  # fmt: skip
+    assert proc.stderr.splitlines()[-1] == (
+        f'error: {checkpoint} does not fit the model built from the config: cls_head.fc.weight '
+        'is (4, 96) in the checkpoint, (10, 96) in the model; cls_head.fc.bias is (4,) in the '
+        'checkpoint, (10,) in the model. Trained with other settings (e.g. --cfg-options)? Use '
+        f'the config the run saved in its work dir: {work_dir / "mamp_linear_demo.py"}'
+    )
+    assert 'Epoch(test)' not in proc.stdout + proc.stderr
+    saved = run(test + [str(work_dir / 'mamp_linear_demo.py'), str(checkpoint), '--work-dir',
+                        str(tmp_path / 't2')])  # fmt: skip
+    assert 'Epoch(test) [1/1]    acc/top1:' in saved.stdout + saved.stderr

@@ -28,6 +28,7 @@ from mmaction_mamp.engine.checkpoints import (
     newest_readable_checkpoint,
     non_finite,
     require_classifier,
+    require_fit,
 )
 from mmaction_mamp.engine.hooks import DivergenceGuardHook, SafeCheckpointHook
 from mmaction_mamp.utils import atomic_file
@@ -303,17 +304,28 @@ def test_every_checkpoint_a_training_run_reads_is_checked_before_it_is_read(tmp_
     assert not marker.exists()
 
 
-def test_a_classifier_is_not_tested_with_a_headless_checkpoint():
+def test_a_classifier_is_not_tested_with_a_headless_or_other_shaped_checkpoint(tmp_path):
     with pytest.raises(CheckpointError, match='pre.pth holds no classification head'):
         require_classifier({'backbone.w': torch.ones(1)}, 'pre.pth')
     require_classifier({'cls_head.fc.weight': torch.ones(1)}, 'probe.pth')
-    hook, runner = SafeCheckpointHook(), hook_runner(load_from='pre.pth')
-    runner.model = SimpleNamespace(cls_head=object())
+    hook, runner = SafeCheckpointHook(), hook_runner(load_from=str(tmp_path / 'pre.pth'))
+    runner.model = torch.nn.Module()
+    runner.model.cls_head = torch.nn.Linear(2, 3)  # cls_head.weight (3, 2), cls_head.bias (3,)
     hook.after_load_checkpoint(runner, dict(state_dict={'backbone.w': torch.ones(1)}))
     with pytest.raises(CheckpointError, match='pre.pth holds no classification head'):
         hook.before_test(runner)
-    hook.after_load_checkpoint(runner, dict(state_dict={'cls_head.fc.weight': torch.ones(1)}))
+    (tmp_path / 'probe.py').touch()  # the config a run saves in its work dir
+    hook.after_load_checkpoint(runner, dict(state_dict={'cls_head.weight': torch.ones(4, 2)}))
+    with pytest.raises(
+        CheckpointError,
+        match=r'cls_head.weight is \(4, 2\) in the checkpoint, \(3, 2\) in the model\. .* '
+        f'saved in its work dir: {tmp_path / "probe.py"}$',  # a missing key: mmengine's to log
+    ):
+        hook.before_test(runner)
+    hook.after_load_checkpoint(runner, dict(state_dict=runner.model.state_dict()))
     hook.before_test(runner)
+    with pytest.raises(CheckpointError, match=r"1 missing key\(s\) \['cls_head.bias'\]"):
+        require_fit({'cls_head.weight': torch.ones(3, 2)}, runner.model.state_dict(), 'p', True)
 
 
 def test_one_non_finite_check_for_any_tensor():

@@ -16,7 +16,7 @@ from mmaction.apis import inference_recognizer, init_recognizer
 from mmengine.config import Config
 from torch import nn
 
-from ..engine.checkpoints import load_checkpoint_weights_only
+from ..engine.checkpoints import load_checkpoint_weights_only, require_classifier, require_fit
 from ..utils.errors import CheckpointError
 
 ConfigLike = Union[str, Path, Config]
@@ -47,25 +47,9 @@ def load_weights(model: nn.Module, state: Dict[str, torch.Tensor], source: str) 
     """``model.load_state_dict(state)``: every key required, every shape equal.
 
     Raises:
-        CheckpointError: naming ``source``, the keys of other shapes and the missing /
-            unexpected keys; a config beside the checkpoint (the copy a run saves in its
-            work dir, with its ``--cfg-options``) is named as the one to use.
+        CheckpointError: from :func:`~mmaction_mamp.engine.checkpoints.require_fit`.
     """
-    own = model.state_dict()
-    problems = [
-        f'{key} is {tuple(value.shape)} in the checkpoint, {tuple(own[key].shape)} in the model'
-        for key, value in state.items()
-        if key in own and value.shape != own[key].shape
-    ]
-    for kind, keys in (('missing', own.keys() - state), ('unexpected', state.keys() - own)):
-        problems += [f'{len(keys)} {kind} key(s) {sorted(keys)[:3]}'] if keys else []
-    if problems:
-        saved = [str(path) for path in sorted(Path(source).parent.glob('*.py'))]
-        raise CheckpointError(
-            f'{source} does not fit the model built from the config: {"; ".join(problems)}. '
-            'Trained with other settings (e.g. --cfg-options)? Use the config the run saved in '
-            f'its work dir{": " + ", ".join(saved) if saved else ""}'
-        )
+    require_fit(state, model.state_dict(), source, strict=True)
     model.load_state_dict(state)
 
 
@@ -105,12 +89,7 @@ def init_recognizer_safely(
     model = init_recognizer(cfg, None, device)
     if checkpoint is not None:
         state = load_checkpoint_state(checkpoint)
-        if not any(key.startswith('cls_head.') for key in state):
-            raise CheckpointError(
-                f'{checkpoint} holds no classification head (cls_head.*), e.g. a pre-training '
-                'checkpoint: its predictions would come from a random head. Train a linear '
-                'probe or fine-tune on top of it first (docs/model_zoo.md)'
-            )
+        require_classifier(state, str(checkpoint))
         load_weights(model, state, str(checkpoint))
     return model
 

@@ -18,41 +18,41 @@ def _host() -> str:
 
 
 def atomic_write_bytes(path: Union[str, Path], data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file, fsync, then rename.
+    """Write ``data`` to ``path`` (parents created) through a temporary file, fsync, rename.
 
-    A crash, a kill or a full disk leaves either the previous file or the complete new
-    one, never a partial file at ``path``; the temporary file (named after this host and
-    process, see :func:`remove_stale_temporaries`) is removed on failure. Parent folders
-    are created.
+    A crash, a kill or a full disk leaves the previous file or the whole new one; the
+    temporary file (named after this host and process) is removed on failure.
     """
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
         dir=target.parent, prefix=f'.{target.name}.{_host()}.{os.getpid()}.', suffix='.tmp'
     )
+    umask = os.umask(0)  # read without changing it for long
+    os.umask(umask)
     try:
         with os.fdopen(handle, 'wb') as stream:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
+        os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except BaseException:
         os.unlink(temporary)
         raise
-    _fsync_directory(target.parent)
+    try:  # make the rename durable (POSIX; skipped where folders cannot be opened)
+        folder = os.open(target.parent, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def remove_stale_temporaries(directory: Union[str, Path]) -> List[str]:
-    """Delete the temporary files of :func:`atomic_write_bytes` whose writer is dead.
-
-    A write killed with SIGKILL leaves its temporary file. Only files written on this
-    host by a process that no longer exists are removed; a live writer's file, another
-    host's (on a shared file system) and any other file are left alone.
-
-    Returns:
-        The removed paths.
-    """
+    """Delete (and return) the temporary files of :func:`atomic_write_bytes` whose writer
+    is dead: written on this host by a process that no longer exists (a SIGKILLed save)."""
     removed = []
     for path in Path(directory).glob('.*.tmp'):
         match = _TEMPORARY.match(path.name)
@@ -68,24 +68,5 @@ def _alive(pid: int) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:  # exists, owned by someone else
-        return True
+        pass
     return True
-
-
-def _umask() -> int:
-    """The process umask (read without changing it for long)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return umask
-
-
-def _fsync_directory(directory: Path) -> None:
-    """Make the rename itself durable (POSIX; a no-op where directories cannot be opened)."""
-    try:
-        handle = os.open(directory, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)

@@ -13,10 +13,8 @@ def unwrap(model: nn.Module) -> nn.Module:
 
 
 def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
-    """Names of the floating-point tensors (any shape) that hold a NaN or an infinity.
-
-    One device synchronisation when every tensor is finite (the usual case).
-    """
+    """Names of the floating-point tensors (any shape) holding a NaN or an infinity; one
+    device synchronisation when all are finite (the usual case)."""
     named = [(name, t) for name, t in named if torch.is_tensor(t) and t.is_floating_point()]
     if not named or bool(torch.stack([torch.isfinite(t).all() for _, t in named]).all()):
         return []

@@ -1,9 +1,7 @@
-"""Reading checkpoints: the one place that decides whether a file is readable and safe.
+"""Reading checkpoints: the one place that decides whether a file is readable, safe and fits.
 
-``torch.load`` runs what a pickle names unless ``weights_only=True`` is in force, whose
-default depends on the torch version (False up to 2.5) and ``TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD``;
-it is passed explicitly here. A refused file is named with the globals it asks for, read
-from the pickle opcodes without running them (zip, legacy and plain pickle files alike).
+``torch.load`` runs what a pickle names unless ``weights_only=True`` (default False up to
+torch 2.5), so it is passed explicitly; a refused file is named with the globals it asks for.
 """
 
 import io
@@ -13,7 +11,7 @@ import pickletools
 import re
 import zipfile
 from pathlib import Path
-from typing import Any, Iterable, List, Optional
+from typing import Any, Iterable, List, Mapping, Optional
 
 import torch
 from mmengine.logging import print_log
@@ -36,9 +34,8 @@ def is_remote(path: str) -> bool:
 def pickle_globals(path: str) -> List[str]:
     """The ``module.name`` globals the pickles of a file ask for, found without running them.
 
-    Reads the ``.pkl`` members of a zip checkpoint, else the (up to five, as in torch's
-    legacy format) pickles at the start of the file. Names ``STACK_GLOBAL`` operands as
-    far as the opcodes show them: this explains a refusal, ``weights_only`` is the safety.
+    Reads a zip checkpoint's ``.pkl`` members, else up to five pickles at the start of the
+    file (torch's legacy format). Explains a refusal; ``weights_only`` is the safety.
     """
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
@@ -66,21 +63,16 @@ def pickle_globals(path: str) -> List[str]:
 
 
 def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
-    """``torch.load(path, weights_only=True)`` with errors that name the file and why.
-
-    Raises:
-        CheckpointError: the path is remote, missing, a directory, empty, truncated or
-            corrupt, or its pickles need globals beyond ``weights_only`` (named).
-    """
-    path, problem = str(path), None
-    if is_remote(path):
-        problem = 'is remote: download it first and give its local path'
-    elif not osp.exists(path):
-        problem = 'not found'
-    elif osp.isdir(path):
-        problem = 'is a directory, not a file'
-    elif osp.getsize(path) == 0:
-        problem = 'is empty (0 bytes)'
+    """``torch.load(path, weights_only=True)``; a remote, missing, empty, damaged or unsafe
+    file raises :class:`CheckpointError` naming it and why (the globals it asks for)."""
+    path = str(path)
+    problem = (
+        'is remote: download it first and give its local path' if is_remote(path)
+        else 'not found' if not osp.exists(path)
+        else 'is a directory, not a file' if osp.isdir(path)
+        else 'is empty (0 bytes)' if osp.getsize(path) == 0
+        else None
+    )  # fmt: skip
     if problem:
         raise CheckpointError(f'checkpoint {path} {problem}')
     try:
@@ -100,11 +92,7 @@ def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
 
 
 def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
-    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head.
-
-    Raises:
-        CheckpointError: naming ``path`` and what to do (e.g. a pre-training checkpoint).
-    """
+    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head."""
     if not any(str(key).startswith('cls_head.') for key in state_dict):
         raise CheckpointError(
             f'{path} holds no classification head (cls_head.*), e.g. a pre-training '
@@ -114,17 +102,37 @@ def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
         )
 
 
+def require_fit(loaded: Mapping, model: Mapping, source: str, strict: bool) -> None:
+    """Refuse weights of other shapes than the model's (with ``strict``, missing / extra keys).
+
+    Args:
+        loaded: the checkpoint's state dict, or its tensors' shapes.
+        model: the model's state dict (or shapes).
+        source: the checkpoint; the ``*.py`` beside it (the config its run saved) is named.
+    """
+    shape = lambda value: tuple(getattr(value, 'shape', value))  # noqa: E731
+    problems = [
+        f'{key} is {shape(value)} in the checkpoint, {shape(model[key])} in the model'
+        for key, value in loaded.items()
+        if key in model and shape(value) != shape(model[key])
+    ]
+    for kind, keys in (('missing', model.keys() - loaded), ('unexpected', loaded.keys() - model)):
+        problems += [f'{len(keys)} {kind} key(s) {sorted(keys)[:3]}'] if keys and strict else []
+    if problems:
+        saved = [str(path) for path in sorted(Path(source).parent.glob('*.py'))]
+        raise CheckpointError(
+            f'{source} does not fit the model built from the config: {"; ".join(problems)}. '
+            'Trained with other settings (e.g. --cfg-options)? Use the config the run saved in '
+            f'its work dir{": " + ", ".join(saved) if saved else ""}'
+        )
+
+
 def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
-    """The newest checkpoint of ``work_dir`` that loads; logs every skipped file and why.
+    """The newest checkpoint of ``work_dir`` that loads (None: there is none); skips logged.
 
-    Tries the target of ``last_checkpoint`` (ignored when empty, binary or missing), then
-    the work dir's :data:`CHECKPOINT_NAME` files from the most recently written.
-
-    Returns:
-        The path, or None when the work dir holds no checkpoint and no ``last_checkpoint``.
-
-    Raises:
-        CheckpointError: checkpoints exist but none loads (nothing is overwritten then).
+    Tries the target of ``last_checkpoint`` (unless empty, binary or missing), then the
+    :data:`CHECKPOINT_NAME` files, newest first. Raises :class:`CheckpointError` when
+    checkpoints exist but none loads.
     """
     if not osp.isdir(work_dir):
         return None

@@ -1,9 +1,8 @@
 """Resuming into a changed schedule: the config's schedule, not the checkpoint's.
 
-mmengine's ``Runner.resume`` loads every saved scheduler state whole, ``end`` / ``T_max``
-/ base learning rates included: resumed with ``train_cfg.max_epochs`` raised, a run keeps
-the old schedule (the lr freezes where it ended). :func:`follow_config_schedule` runs
-from ``after_load_checkpoint``, before the runner reads the states.
+mmengine's ``Runner.resume`` (0.10) loads the saved scheduler states whole (``end``,
+``T_max``, base lrs): resumed with a raised ``train_cfg.max_epochs``, the lr freezes where
+the old schedule ended. :func:`follow_config_schedule` runs from ``after_load_checkpoint``.
 """
 
 import warnings
@@ -14,32 +13,24 @@ PROGRESS = ('last_step', '_global_step', '_last_value')
 
 
 def _flat(schedulers) -> list:
-    return [
-        s
-        for group in (schedulers.values() if isinstance(schedulers, dict) else [schedulers])
-        for s in group
-    ]
+    groups = schedulers.values() if isinstance(schedulers, dict) else [schedulers]
+    return [scheduler for group in groups for scheduler in group]
 
 
 def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
     """Make the checkpoint's scheduler states those of the config's schedule at its step.
 
-    When the config's schedulers (built, not yet stepped) differ from the saved ones in
-    any setting, they are stepped as ``ParamSchedulerHook`` steps a fresh run up to the
-    checkpoint's ``meta`` epoch / iteration, and their states and the optimizer settings
-    they give (lr, ...) replace the saved ones: the resumed run has the learning rates of
-    a fresh run of the new schedule (one optimizer; with an ``OptimWrapperDict`` only the
-    scheduler states are replaced).
-
-    Returns:
-        What changed, to log; None when the schedules agree.
+    When the config's (built) schedulers differ from the saved ones in a setting, they are
+    stepped as ``ParamSchedulerHook`` steps a fresh run up to the checkpoint's iteration;
+    their states and the optimizer settings they give replace the saved ones (with an
+    ``OptimWrapperDict`` only the states). Returns what changed, to log, or None.
     """
     saved, built = checkpoint.get('param_schedulers'), runner.param_schedulers
     current = _flat(built or [])
     if not saved or not current or not hasattr(current[0], 'state_dict'):
         return None
-    unchanged = [{k: v for k, v in s.items() if k not in PROGRESS} for s in _flat(saved)]
-    if unchanged == [
+    settings = [{k: v for k, v in s.items() if k not in PROGRESS} for s in _flat(saved)]
+    if settings == [
         {k: v for k, v in s.state_dict().items() if k not in PROGRESS} for s in current
     ]:
         return None
@@ -58,8 +49,8 @@ def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
     groups = runner.optim_wrapper.param_groups  # one optimizer (not an OptimWrapperDict)
     for saved_group, group in zip(checkpoint.get('optimizer', {}).get('param_groups', []), groups):
         saved_group.update({k: v for k, v in group.items() if k != 'params'})
-    lrs = sorted({group['lr'] for group in groups if isinstance(group, dict)})
+    lrs = ', '.join(f'{lr:.4e}' for lr in sorted({g['lr'] for g in groups if isinstance(g, dict)}))
     return (
         f"the config's param_scheduler differs from the checkpoint's: resuming on the "
-        f"config's schedule at iteration {iters} (lr {', '.join(f'{lr:.4e}' for lr in lrs)})"
+        f"config's schedule at iteration {iters} (lr {lrs})"
     )

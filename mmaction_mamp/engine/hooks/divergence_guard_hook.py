@@ -15,12 +15,9 @@ from ..checkpoints import non_finite, non_finite_weights
 class DivergenceGuardHook(Hook):
     """Raise :class:`TrainingDiverged` when training produces NaN or infinity.
 
-    Checked after every training iteration, before the hooks that save (higher priority
-    than ``CheckpointHook`` and ``PreemptionHook``): non-finite weights stop the run at once,
-    before any checkpoint is written or rotated out; a non-finite loss (or
-    ``train/grad_norm``, logged when gradients are clipped) after ``patience`` such
-    iterations in a row (``AmpOptimWrapper`` skips those steps itself). All ranks stop at
-    the same iteration.
+    Runs after each iteration before the hooks that save: non-finite weights stop the run
+    at once (no checkpoint of them is written or rotated in); a non-finite loss (or
+    ``train/grad_norm``) after ``patience`` such iterations in a row. All ranks stop together.
 
     Args:
         patience: consecutive non-finite losses tolerated before stopping.
@@ -36,14 +33,11 @@ class DivergenceGuardHook(Hook):
         self._last_finite: Optional[Tuple[int, float]] = None  # (iteration, loss)
 
     def after_train_iter(self, runner, batch_idx: int, data_batch=None, outputs=None) -> None:
-        values = {'loss': (outputs or {}).get('loss')}
-        if 'train/grad_norm' in runner.message_hub.log_scalars:
-            values['gradient norm'] = runner.message_hub.get_scalar('train/grad_norm').current()
-        values = {
-            k: torch.as_tensor(v).detach().float().mean()
-            for k, v in values.items()
-            if v is not None
-        }
+        hub, values = runner.message_hub, {'loss': (outputs or {}).get('loss')}
+        if 'train/grad_norm' in hub.log_scalars:
+            values['gradient norm'] = hub.get_scalar('train/grad_norm').current()
+        values = {k: torch.as_tensor(v).detach().float().mean()
+                  for k, v in values.items() if v is not None}  # fmt: skip
         bad, weights = non_finite(values.items()), non_finite_weights(runner.model)
         if get_world_size() > 1:  # every rank stops at the same iteration
             flag = torch.tensor([2.0 if weights else 1.0 if bad else 0.0])
@@ -51,17 +45,14 @@ class DivergenceGuardHook(Hook):
             weights = weights or ['on another rank'] * (flag.item() > 1)
             bad = bad or ['another rank'] * (flag.item() > 0)
         if weights:
-            self._stop(
-                runner,
-                f'{len(weights)} weight tensor(s) hold NaN or infinity (first: {weights[0]})',
-            )
+            self._stop(runner, f'{len(weights)} weight tensor(s) hold NaN or infinity '
+                               f'(first: {weights[0]})')  # fmt: skip
         self._bad_in_a_row = self._bad_in_a_row + 1 if bad else 0
         if not bad and 'loss' in values:
             self._last_finite = (runner.iter + 1, float(values['loss']))
         if self._bad_in_a_row > self.patience:
-            self._stop(
-                runner, ' and '.join(f'{k} {float(values[k])}' if k in values else k for k in bad)
-            )
+            what = (f'{k} {float(values[k])}' if k in values else k for k in bad)
+            self._stop(runner, ' and '.join(what))
 
     def _stop(self, runner, what: str) -> None:
         where = f'training diverged: {what} at iteration {runner.iter + 1}'

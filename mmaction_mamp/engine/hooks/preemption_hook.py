@@ -17,16 +17,13 @@ from ..checkpoints import BACKEND_NAME, PREEMPTED_TEMPLATE
 
 @HOOKS.register_module()
 class PreemptionHook(Hook):
-    """On SIGTERM, finish the current iteration, save a checkpoint and exit with 128 + 15.
+    """On SIGTERM, finish the iteration, save ``preempted_iter_<N>.pth`` and exit with 143.
 
-    Schedulers (SLURM, Kubernetes, torchrun) send SIGTERM before they kill a job. While
-    training runs, the ranks agree to stop after the same iteration, the first writes
-    ``work_dir/preempted_iter_<N>.pth`` and ``last_checkpoint`` atomically (the weights
-    were checked by ``DivergenceGuardHook`` earlier in the iteration) and all exit; a second
-    SIGTERM meanwhile gets the previous handler. ``--resume`` continues there: the first
-    epoch skips the batches already trained on through the sampler's public ``skip(n)``
-    (``SeededSampler``), so the losses equal those of an uninterrupted run. Runs last
-    (``LOWEST``): once ``CheckpointHook`` saved a newer checkpoint, the file is removed.
+    All ranks stop after the same iteration; the first writes the checkpoint and
+    ``last_checkpoint`` atomically; a second SIGTERM meanwhile gets the previous handler.
+    ``--resume`` skips the batches of the epoch already trained on through the sampler's
+    public ``skip(n)`` (``SeededSampler``): the losses equal an uninterrupted run's. Runs
+    last; once ``CheckpointHook`` saved a newer checkpoint, the file is removed.
     """
 
     priority = 'LOWEST'
@@ -51,24 +48,18 @@ class PreemptionHook(Hook):
         self._signal = signum
 
     def before_train_epoch(self, runner) -> None:
-        """Skip the batches of this epoch already trained on before a mid-epoch save."""
         loader = runner.train_dataloader
-        done = runner.iter - runner.epoch * len(loader)
+        done, epoch = runner.iter - runner.epoch * len(loader), runner.epoch + 1
         sampler = getattr(loader.batch_sampler, 'sampler', None)
         if done > 0 and hasattr(sampler, 'skip'):
             sampler.skip(done * loader.batch_sampler.batch_size)
-            runner.logger.info(
-                f'Resuming mid-epoch: skipping the {done} batch(es) of epoch '
-                f'{runner.epoch + 1} trained before the checkpoint'
-            )
+            runner.logger.info(f'Resuming mid-epoch: skipping the {done} batch(es) of epoch '
+                               f'{epoch} trained before the checkpoint')  # fmt: skip
         elif done > 0:
-            runner.logger.warning(
-                f'{type(sampler).__name__} cannot skip samples: epoch '
-                f'{runner.epoch + 1} restarts (SeededSampler resumes exactly)'
-            )
+            runner.logger.warning(f'{type(sampler).__name__} cannot skip samples: epoch {epoch} '
+                                  'restarts (SeededSampler resumes exactly)')  # fmt: skip
 
     def after_train_epoch(self, runner) -> None:
-        """Remove the pre-emption checkpoints once ``CheckpointHook`` saved a newer one."""
         last_ckpt = runner.message_hub.get_info('last_ckpt')
         if last_ckpt != self._last_ckpt and is_main_process():
             for path in glob.glob(osp.join(runner.work_dir, PREEMPTED_TEMPLATE.format('*'))):
@@ -82,11 +73,9 @@ class PreemptionHook(Hook):
         if not stop.item():
             return
         completed, backend_args = runner.iter + 1, dict(backend=BACKEND_NAME)
-        path = osp.join(runner.work_dir, PREEMPTED_TEMPLATE.format(completed))
-        meta = dict(epoch=runner.epoch, iter=completed)
-        runner.save_checkpoint(
-            runner.work_dir, osp.basename(path), meta=meta, backend_args=backend_args
-        )
+        name, meta = PREEMPTED_TEMPLATE.format(completed), dict(epoch=runner.epoch, iter=completed)
+        path = osp.join(runner.work_dir, name)
+        runner.save_checkpoint(runner.work_dir, name, meta=meta, backend_args=backend_args)
         if is_main_process():
             pointer = osp.join(runner.work_dir, 'last_checkpoint')
             get_file_backend(pointer, backend_args=backend_args).put_text(path, pointer)

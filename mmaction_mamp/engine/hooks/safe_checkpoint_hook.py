@@ -19,48 +19,23 @@ from .. import checkpoints as ckpt
 ARGUMENTS = sorted(set(inspect.signature(CheckpointHook).parameters) - {'kwargs'})
 
 
-def check_pretrained_checkpoints(model) -> None:
-    """Read the ``checkpoint`` of every ``Pretrained`` init config of the model weights-only.
-
-    Raises:
-        CheckpointError: one names no checkpoint or an unreadable one (config key named).
-    """
-    for name, module in ckpt.unwrap(model).named_modules():
-        init_cfgs = module.init_cfg if isinstance(module, BaseModule) else None
-        for init_cfg in init_cfgs if isinstance(init_cfgs, list) else [init_cfgs]:
-            if not (isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained'):
-                continue
-            key = f'model.{name}.init_cfg.checkpoint' if name else 'model.init_cfg.checkpoint'
-            hint = f'pre-train first (docs/model_zoo.md) or pass --cfg-options {key}=PATH'
-            if not init_cfg.get('checkpoint'):
-                raise CheckpointError(f'{key} is not set: {hint}')
-            try:
-                ckpt.load_checkpoint_weights_only(str(init_cfg['checkpoint']))
-            except CheckpointError as error:
-                raise CheckpointError(f'{key}: {error}; {hint}') from error
-
-
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
     """``CheckpointHook`` whose checkpoints survive kills, load anywhere and never run code.
 
-    Takes ``CheckpointHook``'s arguments (an unknown one is refused when the hook is built,
-    not at the first save) and adds, on public hook points:
+    Takes ``CheckpointHook``'s arguments (an unknown one is refused when built, not at the
+    first save) and adds, on public hook points:
 
-    - **Atomic files**: local checkpoints are written through the ``atomic_local`` backend
-      (temporary file, fsync, rename); ``before_train`` removes the temporary files of
-      killed saves. mmengine deletes the oldest kept checkpoint *before* it writes the next
-      one, so ``max_keep_ckpts=1`` keeps 2: once one checkpoint is written, a kill or a
-      full disk at any moment leaves at least one complete checkpoint.
-    - **Portable files**: the message hub and meta are stored as plain data (restored on
-      load), so checkpoints load with ``torch.load(weights_only=True)`` anywhere.
-    - **Safe reads**: ``load_from`` (``--resume PATH`` too) and, when training, the files of
-      ``Pretrained`` init configs are read weights-only before mmengine reads them.
-    - **Resuming into a changed schedule** follows the config's schedule
-      (:func:`~mmaction_mamp.engine.checkpoints.follow_config_schedule`).
-    - **Testing a classifier** on a checkpoint without ``cls_head.*`` is refused.
-
-    ``DivergenceGuardHook`` stops a run with non-finite weights before this hook saves.
+    - atomic local files (``atomic_local`` backend); ``before_train`` removes the
+      temporary files of killed saves. mmengine deletes the oldest kept checkpoint before
+      it writes the next one, so ``max_keep_ckpts=1`` keeps 2 (one is always complete);
+    - the message hub and meta stored as plain data (``torch.load(weights_only=True)``);
+    - ``load_from`` and, when training, ``Pretrained`` init checkpoints read weights-only
+      before mmengine reads them;
+    - resuming into a changed schedule follows the config's (``follow_config_schedule``);
+    - testing is refused on a checkpoint whose tensors differ in shape from the model's
+      (mmengine's non-strict load only logs ``size mismatch``), or a classifier on one
+      without ``cls_head.*``.
     """
 
     def __init__(self, interval: int = -1, *, max_keep_ckpts: int = -1, **kwargs) -> None:
@@ -78,15 +53,28 @@ class SafeCheckpointHook(CheckpointHook):
         local = not ckpt.is_remote(str(kwargs.get('out_dir') or ''))
         if local and kwargs.get('backend_args') is kwargs.get('file_client_args') is None:
             kwargs['backend_args'] = dict(backend=ckpt.BACKEND_NAME)
-        max_keep_ckpts = 2 if max_keep_ckpts == 1 else max_keep_ckpts
-        super().__init__(interval, max_keep_ckpts=max_keep_ckpts, **kwargs)
-        self.loaded_keys = None  # the state-dict keys of the checkpoint the run loaded
+        super().__init__(interval, max_keep_ckpts=2 if max_keep_ckpts == 1 else max_keep_ckpts,
+                         **kwargs)  # fmt: skip
+        self.loaded = None  # key -> shape of the state dict the run loaded
 
     def before_run(self, runner) -> None:
         if runner.cfg.get('load_from'):
             ckpt.load_checkpoint_weights_only(runner.cfg.load_from)
-        if isinstance(runner.optim_wrapper, BaseOptimWrapper):  # built: the run trains
-            check_pretrained_checkpoints(runner.model)
+        if not isinstance(runner.optim_wrapper, BaseOptimWrapper):  # not built: no training
+            return
+        for name, module in ckpt.unwrap(runner.model).named_modules():
+            init_cfgs = module.init_cfg if isinstance(module, BaseModule) else None
+            for init_cfg in init_cfgs if isinstance(init_cfgs, list) else [init_cfgs]:
+                if not (isinstance(init_cfg, dict) and init_cfg.get('type') == 'Pretrained'):
+                    continue
+                key = f'model.{name + "." if name else ""}init_cfg.checkpoint'
+                hint = f'pre-train first (docs/model_zoo.md) or pass --cfg-options {key}=PATH'
+                if not init_cfg.get('checkpoint'):
+                    raise CheckpointError(f'{key} is not set: {hint}')
+                try:
+                    ckpt.load_checkpoint_weights_only(str(init_cfg['checkpoint']))
+                except CheckpointError as error:
+                    raise CheckpointError(f'{key}: {error}; {hint}') from error
 
     def before_train(self, runner) -> None:
         super().before_train(runner)
@@ -102,11 +90,16 @@ class SafeCheckpointHook(CheckpointHook):
     def after_load_checkpoint(self, runner, checkpoint: dict) -> None:
         for key in set(checkpoint) & {'meta', 'message_hub'}:
             checkpoint[key] = ckpt.from_portable(checkpoint[key])
-        self.loaded_keys = list(checkpoint.get('state_dict', checkpoint))
+        state = checkpoint.get('state_dict', checkpoint)
+        self.loaded = {key: getattr(value, 'shape', ()) for key, value in state.items()}
         change = runner.cfg.get('resume') and ckpt.follow_config_schedule(runner, checkpoint)
         if change:
             runner.logger.warning(change)
 
     def before_test(self, runner) -> None:
-        if self.loaded_keys is not None and hasattr(ckpt.unwrap(runner.model), 'cls_head'):
-            ckpt.require_classifier(self.loaded_keys, runner.cfg.get('load_from'))
+        if self.loaded is None:
+            return
+        model, path = ckpt.unwrap(runner.model), runner.cfg.get('load_from')
+        if hasattr(model, 'cls_head'):
+            ckpt.require_classifier(self.loaded, path)
+        ckpt.require_fit(self.loaded, model.state_dict(), str(path), strict=False)
