@@ -28,7 +28,9 @@ val_pipeline = _base_.demo_test_pipeline
 test_pipeline = val_pipeline
 train_dataloader = dict(
     _base_.demo_train_loader,
-    dataset=dict(type='SyntheticSkeletonDataset', pipeline=train_pipeline, **_base_.demo_train_split),
+    dataset=dict(
+        type='SyntheticSkeletonDataset', pipeline=train_pipeline, **_base_.demo_train_split
+    ),
 )
 val_dataloader = dict(
     _base_.demo_val_loader,
