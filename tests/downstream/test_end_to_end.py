@@ -69,8 +69,9 @@ def _head_logits(state: dict, features: torch.Tensor) -> torch.Tensor:
 def _train_and_test(cfg: Config) -> dict:
     """Train and test ``cfg``; check what training changed and the reported top-1.
 
-    * training starts from the pre-trained encoder; a frozen one (linear probe) is saved
-      exactly as loaded, a fine-tuned one changed; the head changed;
+    * training starts from the pre-trained encoder (when ``init_cfg`` names one); a frozen
+      one (linear probe) is saved exactly as loaded, a fine-tuned one changed; the head
+      changed;
     * the top-1 AccMetric reports equals the one recomputed from the saved checkpoint: its
       encoder weights in a fresh ``MAMPTransformer`` (equal to the official code by the golden
       tests), its head in plain tensor ops, labels from the test dataset.
@@ -82,14 +83,16 @@ def _train_and_test(cfg: Config) -> dict:
     metrics = runner.test()
     (saved_path,) = Path(cfg.work_dir).rglob('epoch_1.pth')
     saved = load_checkpoint_weights_only(str(saved_path))['state_dict']
-    pretrained = torch.load(cfg.model.backbone.init_cfg.checkpoint, weights_only=True)
+    init_cfg = cfg.model.backbone.get('init_cfg')  # None: a randomly initialised encoder
+    pretrained = init_cfg and torch.load(init_cfg.checkpoint, weights_only=True)['state_dict']
     frozen = cfg.model.backbone.get('frozen', False)
     for name, value in saved.items():
         if name.startswith('backbone.') and value.is_floating_point():
-            loaded = pretrained['state_dict'][name]
-            if name == 'backbone.temp_embed' and loaded.shape != value.shape:  # other clip length
-                loaded = resize_temporal_embedding(loaded, value.shape[1])
-            assert torch.equal(initial.state[name], loaded), name
+            if pretrained:
+                loaded = pretrained[name]
+                if name == 'backbone.temp_embed' and loaded.shape != value.shape:  # clip length
+                    loaded = resize_temporal_embedding(loaded, value.shape[1])
+                assert torch.equal(initial.state[name], loaded), name
             assert torch.equal(value, initial.state[name]) == frozen, name
     last_layer = 'cls_head.fc.weight' if frozen else 'cls_head.fc2.weight'
     assert not torch.equal(saved[last_layer], initial.state[last_layer])
