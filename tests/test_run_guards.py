@@ -1,20 +1,14 @@
 """The guard hooks: on a foreign config through ``MAMPRunner``, and at work through
 mmaction2's packaged ``tools/train.py`` / ``test.py``."""
 
-import math
 import subprocess
 import sys
-from types import SimpleNamespace
 
 import pytest
 import torch
 from mmaction.registry import MODELS
 from mmengine.config import Config
-from mmengine.logging import MessageHub
 from mmengine.registry import DefaultScope
-
-from mmaction_mamp.engine.hooks import DivergenceGuardHook
-from mmaction_mamp.utils.errors import TrainingDiverged
 
 from launch import MMACTION_TOOLS, TINY, logged_losses, run, train_command
 
@@ -75,37 +69,3 @@ def test_testing_a_classifier_with_a_headless_checkpoint_is_refused(tmp_path):
     assert proc.stderr.splitlines()[-1].startswith(
         f'error: {headless} holds no classification head (cls_head.*)'
     )
-
-
-def divergence_runner(grad_norm=None):
-    hub = MessageHub.get_instance(f'divergence_{grad_norm}_{id(object())}')
-    if grad_norm is not None:
-        hub.update_scalar('train/grad_norm', grad_norm)
-    return SimpleNamespace(message_hub=hub, iter=0, model=torch.nn.Linear(2, 2))
-
-
-def feed(hook, runner, losses):
-    for loss in losses:
-        hook.after_train_iter(runner, 0, outputs=dict(loss=torch.tensor(loss)))
-        runner.iter += 1
-
-
-def test_patience_tolerates_that_many_bad_iterations_in_a_row():
-    hook, runner = DivergenceGuardHook(patience=2), divergence_runner()
-    feed(hook, runner, [1.0, math.nan, math.inf, 0.9, math.nan, math.nan])
-    with pytest.raises(TrainingDiverged) as error:
-        feed(hook, runner, [math.nan])
-    assert str(error.value) == (
-        'training diverged: loss nan at iteration 7 (3 in a row); last finite loss 0.9 at '
-        'iteration 4. Lower the learning rate (optim_wrapper.optimizer.lr) or clip gradients '
-        '(optim_wrapper.clip_grad=dict(max_norm=1.0)), then resume from the last checkpoint '
-        '(no checkpoint of the diverged weights was written)'
-    )
-
-
-def test_a_first_bad_iteration_points_at_the_data_and_a_bad_gradient_norm_counts():
-    with pytest.raises(TrainingDiverged, match='the first one checked; .* MotionAwareMasking'):
-        feed(DivergenceGuardHook(), divergence_runner(), [math.nan])
-    runner = divergence_runner(grad_norm=math.inf)
-    with pytest.raises(TrainingDiverged, match='gradient norm inf at iteration 1'):
-        feed(DivergenceGuardHook(), runner, [0.5])
