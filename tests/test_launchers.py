@@ -7,20 +7,13 @@ runs are tiny (``tests/configs/mamp_tiny_pretrain.py``: 3 epochs x 5 iterations)
 """
 
 import os
-import pickle
 import shutil
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
-import torch
-from mmaction.registry import MODELS
-from mmengine.config import Config
-from mmengine.registry import DefaultScope
 
 from launch import MMACTION_TOOLS, REPO, TINY, environment, logged_losses, run, train_command
 from test_checkpoints import load_without_plugin
@@ -39,9 +32,6 @@ DEMO_SMALL = [
     'log_processor.window_size=1',
     'default_hooks.logger.interval=1',
 ]
-NO_NTU60_DATA = (
-    'error: annotation file data/skeleton/ntu60_3d.pkl not found; see docs/data_preparation.md\n'
-)
 
 
 @pytest.fixture(scope='module')
@@ -155,13 +145,6 @@ def test_dist_train_keeps_the_global_batch_and_lr(tmp_path, reference, processes
     assert len(logged_losses(tmp_path)) == 15  # same iterations per epoch as one process
 
 
-def test_our_dist_train_runs_on_cpu(tmp_path):
-    proc = run(['bash', 'tools/dist_train.sh', str(TINY), '2', '--work-dir', str(tmp_path)],
-               PORT='29560', timeout=400)  # fmt: skip
-    assert 'global batch 8 (2 process(es) x 4), lr 0.001' in proc.stdout
-    assert (tmp_path / 'epoch_3.pth').is_file() and not (tmp_path / 'train.lock').exists()
-
-
 def test_a_second_run_into_a_live_work_dir_is_refused_before_it_writes(tmp_path):
     first = start(train_command('mmaction2', TINY, tmp_path, 'train_cfg.max_epochs=1000'))
     try:
@@ -181,31 +164,6 @@ def test_a_second_run_into_a_live_work_dir_is_refused_before_it_writes(tmp_path)
         first.wait()
 
 
-def test_a_config_without_its_data_stops_in_one_line(tmp_path):
-    proc = run(train_command('mmaction2', 'configs/mamp_pretrain_ntu60.py', tmp_path / 'w'),
-               expect_rc=2)  # fmt: skip
-    assert proc.stderr == NO_NTU60_DATA
-    assert not (tmp_path / 'w').exists()
-
-
-def test_our_dist_train_ends_a_refusal_in_its_one_line_and_status(tmp_path):
-    proc = run(['bash', 'tools/dist_train.sh', 'configs/mamp_pretrain_ntu60.py', '2',
-                '--work-dir', str(tmp_path / 'w')], expect_rc=2, PORT='29590')  # fmt: skip
-    assert proc.stdout + proc.stderr == NO_NTU60_DATA
-
-
-def test_a_schedule_shorter_than_its_warm_up_stops_in_one_line(tmp_path):
-    proc = run(train_command('mmaction2', 'configs/demo/mamp_finetune_demo.py', tmp_path,
-                             'train_cfg.max_epochs=1', 'model.backbone.init_cfg=None'),
-               expect_rc=2)  # fmt: skip
-    assert proc.stderr.splitlines()[-1] == (
-        'error: param_scheduler: end should be larger than begin, but got begin=20, end=10 '
-        '(iterations); train_cfg.max_epochs=1 ends training before a scheduler begins: set it '
-        "above the warm-up's epochs, or shorten the warm-up"
-    )
-    assert logged_losses(tmp_path) == {}
-
-
 def test_resuming_a_finished_run_says_so(tmp_path, reference):
     finished = reference['work_dir'] / 'epoch_3.pth'
     proc = run(train_command('mmaction2', TINY, tmp_path) + ['--resume', str(finished)])
@@ -214,81 +172,6 @@ def test_resuming_a_finished_run_says_so(tmp_path, reference):
         'to train; to train longer, resume with a larger max_epochs'
     ) in proc.stdout
     assert logged_losses(tmp_path) == {}
-
-
-def test_missing_data_and_checkpoints_stop_test_and_downstream_runs_in_one_line(tmp_path):
-    linear = (
-        'configs/skeleton/mamp/vit_mamp-ntu60-xsub-pre_linear-4xb128-100e_ntu60-xsub-keypoint-3d.py'
-    )
-    test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
-                '--work-dir', str(tmp_path / 'test')], expect_rc=2)  # fmt: skip
-    assert test.stderr.startswith('error: annotation file data/skeleton/ntu60_3d.pkl not found')
-    ann_file = f'test_dataloader.dataset.ann_file={REPO}/configs/_base_/default_runtime.py'
-    test = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, 'nowhere.pth',
-                '--cfg-options', ann_file], expect_rc=2)  # fmt: skip
-    assert test.stderr == 'error: checkpoint nowhere.pth not found\n'
-    no_pretraining = 'model.backbone.init_cfg.checkpoint=x.pth'
-    demo_linear = run(train_command('mmaction2', 'configs/demo/mamp_linear_demo.py',
-                                    tmp_path / 'linear', no_pretraining), expect_rc=2)  # fmt: skip
-    assert demo_linear.stderr.splitlines()[-1] == (
-        'error: model.backbone.init_cfg.checkpoint: checkpoint x.pth not found; pre-train first '
-        '(docs/model_zoo.md) or pass --cfg-options model.backbone.init_cfg.checkpoint=PATH'
-    )
-
-
-def test_dist_test_over_two_processes_matches_one_process(tmp_path):
-    linear = 'configs/demo/mamp_linear_demo.py'
-    small = [
-        'model.backbone.init_cfg=None',
-        'test_dataloader.dataset.num_per_class=2',
-        'test_dataloader.num_workers=0',
-        'test_dataloader.persistent_workers=False',
-    ]
-    cfg = Config.fromfile(str(REPO / linear))
-    cfg.model.backbone.init_cfg = None
-    with DefaultScope.overwrite_default_scope('mmaction'):
-        classifier = MODELS.build(cfg.model)  # a random frozen encoder and head: 20 test clips
-    checkpoint = str(tmp_path / 'classifier.pth')
-    torch.save(dict(state_dict=classifier.state_dict()), checkpoint)
-    one = run([sys.executable, str(MMACTION_TOOLS / 'test.py'), linear, checkpoint, '--work-dir',
-               str(tmp_path / 'one'), '--cfg-options', *small])  # fmt: skip
-    two = run(['bash', 'tools/dist_test.sh', linear, checkpoint, '2', '--work-dir',
-               str(tmp_path / 'two'), '--cfg-options', *small], PORT='29580')  # fmt: skip
-
-    def accuracy(proc: subprocess.CompletedProcess) -> str:
-        (line,) = [x for x in (proc.stdout + proc.stderr).splitlines() if 'Epoch(test)' in x]
-        return line.split('acc/top1:')[1].split('data_time')[0].strip()
-
-    assert accuracy(two) == accuracy(one)  # both ranks' predictions gathered
-    assert 'Distributed training: True' in two.stdout + two.stderr
-
-
-def test_divergence_stops_a_real_run_without_a_diverged_checkpoint(tmp_path):
-    proc = run(
-        train_command('mmaction2', TINY, tmp_path, 'optim_wrapper.optimizer.lr=1e6',
-                      'default_hooks.checkpoint.max_keep_ckpts=1'),
-        expect_rc=3,
-    )  # fmt: skip
-    line = proc.stderr.splitlines()[-1]
-    assert line.startswith('error: training diverged: ') and ' at iteration ' in line
-    assert 'last finite loss' in line and 'Lower the learning rate' in line
-    for path in tmp_path.glob('*.pth'):
-        weights = torch.load(path, weights_only=True)['state_dict'].values()
-        assert all(torch.isfinite(w).all() for w in weights)
-
-
-def test_pickled_code_in_a_resumed_checkpoint_never_runs(tmp_path):
-    marker = tmp_path / 'payload_ran'
-    evil = tmp_path / 'epoch_1.pth'
-    code = (
-        f'import pathlib, torch; p = pathlib.Path({str(marker)!r}); '
-        f'torch.save(dict(meta=dict(epoch=1, iter=5), p=p), {str(evil)!r})'
-    )
-    subprocess.run([sys.executable, '-c', code], check=True)  # pathlib.Path runs on load
-    proc = run(train_command('mmaction2', TINY, tmp_path / 'w') + ['--resume', str(evil)],
-               expect_rc=2, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # fmt: skip
-    assert proc.stderr.splitlines()[-1].startswith(f'error: checkpoint {evil} is refused')
-    assert not marker.exists()
 
 
 def test_a_stuck_peer_is_reported_within_the_timeout(tmp_path):
@@ -310,25 +193,3 @@ def test_a_stuck_peer_is_reported_within_the_timeout(tmp_path):
         assert time.time() - stopped < 60
     finally:
         subprocess.run(['pkill', '-KILL', '-f', '--', f'--work-dir {tmp_path}'])
-
-
-def test_unlabelled_pretraining_data_trains(tmp_path):
-    """Pre-training pickles may carry ``label=None``: labels are not used there."""
-    rng = np.random.default_rng(0)
-    clips = [
-        dict(
-            frame_dir=f'clip{i}', label=None, keypoint=rng.normal(size=(1, 30, 25, 3)).astype('f4')
-        )
-        for i in range(16)
-    ]
-    names = [clip['frame_dir'] for clip in clips]
-    ann_file = tmp_path / 'unlabelled.pkl'
-    ann_file.write_bytes(pickle.dumps(dict(split=dict(train=names), annotations=clips)))
-    user = tmp_path / 'unlabelled_config.py'
-    user.write_text(
-        f"_base_ = ['{TINY}']\n"
-        'train_dataloader = dict(dataset=dict(_delete_=True, type="SafePoseDataset", '
-        f'ann_file="{ann_file}", split="train", pipeline=_base_.train_pipeline))\n'
-    )
-    run(train_command('mmaction2', user, tmp_path / 'w', 'train_cfg.max_epochs=1'))
-    assert len(logged_losses(tmp_path / 'w')) == 2  # 16 clips, global batch 8
