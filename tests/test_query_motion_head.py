@@ -9,6 +9,7 @@ from mmengine.config import Config
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets.transforms.motion_masking import motion_aware_mask
+from mmaction_mamp.utils.skeleton_tokens import token_motion
 
 from small_models import small_encoder
 
@@ -136,7 +137,9 @@ def test_loss_counts_masked_tokens_only(skeletons, mask, beta, monkeypatch):
 
 def test_motion_weights_average_one_per_moving_person(skeletons, mask):
     head = small_model(motion_weight=0.5).head
-    weights = head.token_weights(head.raw_motion(skeletons), mask)
+    weights = head.token_weights(
+        token_motion(skeletons, head.temporal_patch_size, head.spatial_patch_size), mask
+    )
     assert (weights[~mask] == 0).all()
     for n in (0, 1):
         assert weights[n][mask[n]].mean().item() == pytest.approx(1.0, rel=1e-5)

@@ -51,6 +51,18 @@ def frame_motion(x: torch.Tensor) -> torch.Tensor:
     return motion
 
 
+def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> torch.Tensor:
+    """MAMP's un-normalised motion target: frame motion cut into tokens.
+
+    Args:
+        x: (B, T, V, C).
+
+    Returns:
+        (B, L, u*p*C), tokens flattened time-major.
+    """
+    return patchify(frame_motion(x), temporal_patch, spatial_patch).flatten(1, 2)
+
+
 def normalize_per_token(x: torch.Tensor, eps: float = 1e-6) -> torch.Tensor:
     """(x - mean) / sqrt(unbiased var + eps) over the last dimension."""
     mean = x.mean(dim=-1, keepdim=True)

@@ -7,7 +7,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
-from ...utils.skeleton_tokens import frame_motion, normalize_per_token, patchify
+from ...utils.skeleton_tokens import normalize_per_token, token_motion
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 
@@ -86,8 +86,7 @@ class MAMPMotionHead(BaseModule):
 
     def motion_target(self, x: torch.Tensor) -> torch.Tensor:
         """Frame-level motion cut into tokens, (B, T, V, C) -> (B, L, u*p*C)."""
-        target = patchify(frame_motion(x), self.temporal_patch_size, self.spatial_patch_size)
-        target = target.flatten(1, 2)
+        target = token_motion(x, self.temporal_patch_size, self.spatial_patch_size)
         return normalize_per_token(target) if self.norm_target else target
 
     def loss(

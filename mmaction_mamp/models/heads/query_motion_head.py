@@ -29,7 +29,7 @@ from mmaction.registry import MODELS
 from mmengine.model import BaseModule
 from torch import nn
 
-from ...utils.skeleton_tokens import frame_motion, normalize_per_token, patchify
+from ...utils.skeleton_tokens import normalize_per_token, token_motion
 from ..utils.transformer import FeedForward, init_linear_and_norm
 
 
@@ -224,15 +224,9 @@ class MAMPQueryHead(BaseModule):
         tokens = patches.reshape(b, tq, vq, qt, qv, self.values_per_token)
         return tokens.permute(0, 1, 3, 2, 4, 5).reshape(b, tq * qt * vq * qv, -1)
 
-    def raw_motion(self, x: torch.Tensor) -> torch.Tensor:
-        """MAMP's un-normalised target: frame motion cut into tokens,
-        (B, T, V, C) -> (B, L, P)."""
-        motion = patchify(frame_motion(x), self.temporal_patch_size, self.spatial_patch_size)
-        return motion.flatten(1, 2)
-
     def motion_target(self, x: torch.Tensor) -> torch.Tensor:
         """MAMP's target, (B, T, V, C) -> (B, L, P), normalised per token if ``norm_target``."""
-        motion = self.raw_motion(x)
+        motion = token_motion(x, self.temporal_patch_size, self.spatial_patch_size)
         return normalize_per_token(motion) if self.norm_target else motion
 
     def token_weights(self, raw_motion: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
@@ -269,7 +263,7 @@ class MAMPQueryHead(BaseModule):
             ``dict(loss=...)``: sum(per-token MSE * weight) / number of masked tokens.
         """
         pred = self.forward(latent, ids_keep).float()
-        motion = self.raw_motion(x.float())
+        motion = token_motion(x.float(), self.temporal_patch_size, self.spatial_patch_size)
         target = normalize_per_token(motion) if self.norm_target else motion
         per_token = (pred - target).pow(2).mean(dim=-1)
         weights = self.token_weights(motion, mask)
