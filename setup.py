@@ -25,6 +25,7 @@ setup(
     license='Apache-2.0',
     python_requires='>=3.9',
     packages=find_packages(include=['mmaction_mamp', 'mmaction_mamp.*']),
+    package_data={'mmaction_mamp.apis': ['class_names/*.txt']},
     install_requires=read_requirements('runtime'),
     extras_require={
         'deploy': read_requirements('deploy'),
