@@ -11,8 +11,55 @@ from ...utils.skeleton_tokens import normalize_per_token, token_motion
 from ..utils.transformer import TransformerBlock, init_linear_and_norm
 
 
+class MaskedMotionHead(BaseModule):
+    """Base of the MAMP decoders: MAMP's motion target and masked loss around ``forward``.
+
+    Subclasses build the decoder and implement ``forward(latent, ids_keep)``: (B, K, D)
+    visible latents at token indices (B, K) -> (B, L, u*p*C) predictions, time-major.
+    """
+
+    def __init__(
+        self,
+        temporal_patch_size: int,
+        spatial_patch_size: int,
+        norm_target: bool,
+        init_cfg: Optional[dict] = None,
+    ) -> None:
+        super().__init__(init_cfg=init_cfg)
+        self.temporal_patch_size = temporal_patch_size
+        self.spatial_patch_size = spatial_patch_size
+        self.norm_target = norm_target
+
+    def motion_target(self, x: torch.Tensor) -> torch.Tensor:
+        """Frame-level motion cut into tokens, (B, T, V, C) -> (B, L, u*p*C), normalised per
+        token if ``norm_target``."""
+        target = token_motion(x, self.temporal_patch_size, self.spatial_patch_size)
+        return normalize_per_token(target) if self.norm_target else target
+
+    def token_weights(self, motion: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        """(B, L) loss weights from (B, L, u*p*C) raw motion and the (B, L) mask: 1 if masked."""
+        return mask.to(motion.dtype)
+
+    def loss(
+        self, latent: torch.Tensor, ids_keep: torch.Tensor, mask: torch.Tensor, x: torch.Tensor
+    ) -> Dict[str, torch.Tensor]:
+        """``dict(loss=sum(per-token MSE * token weight) / number of masked tokens)``.
+
+        Args:
+            latent: (B, K, D) encoded visible tokens.
+            ids_keep: (B, K) their token indices.
+            mask: (B, L) bool, True = masked.
+            x: (B, T, V, C) input skeletons (target source).
+        """
+        pred = self.forward(latent, ids_keep).float()
+        motion = token_motion(x.float(), self.temporal_patch_size, self.spatial_patch_size)
+        target = normalize_per_token(motion) if self.norm_target else motion
+        per_token = (pred - target).pow(2).mean(dim=-1)
+        return dict(loss=(per_token * self.token_weights(motion, mask)).sum() / mask.sum())
+
+
 @MODELS.register_module()
-class MAMPMotionHead(BaseModule):
+class MAMPMotionHead(MaskedMotionHead):
     """Decoder predicting the normalised temporal motion of every token.
 
     Visible latents are projected to width Dd, masked positions filled with a learned
@@ -49,10 +96,7 @@ class MAMPMotionHead(BaseModule):
         norm_target: bool = True,
         init_cfg: Optional[dict] = None,
     ) -> None:
-        super().__init__(init_cfg=init_cfg)
-        self.temporal_patch_size = temporal_patch_size
-        self.spatial_patch_size = spatial_patch_size
-        self.norm_target = norm_target
+        super().__init__(temporal_patch_size, spatial_patch_size, norm_target, init_cfg)
         width = decoder_embed_dims
         self.decoder_embed = nn.Linear(embed_dims, width)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, width))
@@ -83,24 +127,3 @@ class MAMPMotionHead(BaseModule):
         for block in self.decoder_blocks:
             tokens = block(tokens)
         return self.decoder_pred(self.decoder_norm(tokens))
-
-    def motion_target(self, x: torch.Tensor) -> torch.Tensor:
-        """Frame-level motion cut into tokens, (B, T, V, C) -> (B, L, u*p*C)."""
-        target = token_motion(x, self.temporal_patch_size, self.spatial_patch_size)
-        return normalize_per_token(target) if self.norm_target else target
-
-    def loss(
-        self, latent: torch.Tensor, ids_keep: torch.Tensor, mask: torch.Tensor, x: torch.Tensor
-    ) -> Dict[str, torch.Tensor]:
-        """``dict(loss=sum(per-token MSE * mask) / sum(mask))``.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices.
-            mask: (B, L) bool, True = masked.
-            x: (B, T, V, C) input skeletons (target source).
-        """
-        pred = self.forward(latent, ids_keep).float()
-        per_token = (pred - self.motion_target(x.float())).pow(2).mean(dim=-1)
-        weights = mask.to(per_token.dtype)
-        return dict(loss=(per_token * weights).sum() / weights.sum())

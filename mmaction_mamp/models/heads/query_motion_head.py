@@ -1,36 +1,26 @@
 """A lighter MAMP decoder: patch queries that cross-attend to the visible tokens.
 
-MAMP's decoder (``MAMPMotionHead``) runs self-attention blocks over all L tokens, of
-which 90 % are mask tokens; at NTU-60 scale it costs several times the encoder. This head
-keeps MAMP's target and loss and predicts the same motion with far less work, after two
-successors of MAMP (neither has released code; this is our formulation):
+``MAMPMotionHead`` runs self-attention over all L tokens, 90 % of them mask tokens. After
+two successors of MAMP (neither has released code; this is our formulation): AMR (CVPR
+2026, arXiv 2606.11450) - learnable queries with their own position embeddings that only
+cross-attend to the visible tokens, each predicting a patch of tokens, and a motion-energy
+weighted loss; GFP (ICCV 2025, arXiv 2509.03609) - a coarser temporal grid of outputs.
+MAMP's target, masked loss and the ``forward`` / ``loss`` interface stay, so the ``MAMP``
+model, the masking and the encoder are unchanged.
 
-* AMR (CVPR 2026, arXiv 2606.11450): learnable queries with their own spatio-temporal
-  position embeddings that only cross-attend to the encoder's visible tokens (no
-  self-attention over mask tokens), each query predicting a patch of several tokens, and
-  a motion-energy weighting of the reconstruction loss;
-* GFP (ICCV 2025, arXiv 2509.03609): a coarser temporal grid of decoder outputs.
-
-What stays MAMP's: the target (frame-level forward differences, stride 1, cut into the
-encoder's tokens, normalised per token), the loss over masked tokens only, and the call
-interface of ``MAMPMotionHead`` (``forward`` / ``loss`` take the same tensors), so the
-``MAMP`` model, the masking and the encoder are unchanged.
-
-Notation: B sequences (persons folded into the batch), K visible tokens, TP x VP = L
-token grid, qt x qv tokens per query patch, Q = (TP/qt) * (VP/qv) queries, Dd decoder
-width, P = u*p*C values per token.
+Notation: B sequences, K visible tokens, TP x VP = L token grid, qt x qv tokens per query
+patch, Q = (TP/qt) * (VP/qv) queries, Dd decoder width, P = u*p*C values per token.
 """
 
-from typing import Dict, Optional, Tuple
+from typing import Optional, Tuple
 
 import torch
 import torch.nn.functional as F
 from mmaction.registry import MODELS
-from mmengine.model import BaseModule
 from torch import nn
 
-from ...utils.skeleton_tokens import normalize_per_token, token_motion
 from ..utils.transformer import FeedForward, init_linear_and_norm
+from .motion_prediction_head import MaskedMotionHead
 
 
 class CrossAttention(nn.Module):
@@ -81,24 +71,19 @@ class CrossAttentionBlock(nn.Module):
 
 
 @MODELS.register_module()
-class MAMPQueryHead(BaseModule):
+class MAMPQueryHead(MaskedMotionHead):
     """MAMP's masked-motion objective with a cross-attention query decoder.
 
-    One learned query per patch of ``query_patch_size`` = (qt, qv) tokens, with its own
-    temporal (1, TP/qt, 1, Dd) and spatial (1, 1, VP/qv, Dd) position embeddings, attends
-    to the visible tokens only (projected to Dd, plus the decoder's token-level spatial /
-    temporal embeddings at their positions). Queries never attend to each other, so the
-    decoder costs O(Q * K) attention instead of MAMP's O(L^2), and its MLPs run on Q
-    queries instead of L tokens (NTU-60: Q = 125 instead of L = 750). Each query
-    predicts the qt*qv*P motion values of its patch, which are cut back into tokens, so
-    the prediction and the target are MAMP's, token by token.
+    One learned query per (qt, qv) patch of tokens, with its own temporal (1, TP/qt, 1, Dd)
+    and spatial (1, 1, VP/qv, Dd) embeddings, attends only to the visible tokens (at width
+    Dd plus the token-level embeddings of their positions): O(Q * K) attention instead of
+    O(L^2), MLPs on Q queries instead of L tokens (NTU-60: 125 instead of 750). Each query
+    predicts the qt*qv*P values of its patch, cut back into tokens.
 
-    The loss is MAMP's per-token mean squared error over masked tokens, optionally
-    weighted by motion energy (``motion_weight`` beta): with e the mean squared raw
-    (un-normalised) motion of a token and ē its mean over the sequence's masked tokens,
-    a masked token weighs (1 - beta) + beta * e / ē, so the weights of a moving person
-    average 1 over its masked tokens and still tokens weigh less; an all-zero (absent)
-    person's tokens weigh 1 - beta. beta = 0 gives MAMP's unweighted loss.
+    Loss weights (``motion_weight`` beta): with e the mean squared raw motion of a token
+    and ē its mean over the sequence's masked tokens, a masked token weighs
+    (1 - beta) + beta * e / ē, so a moving person's weights average 1 and still tokens
+    weigh less; an all-zero (absent) person's weigh 1 - beta; beta = 0 is MAMP's loss.
 
     Args:
         embed_dims: encoder width D.
@@ -134,7 +119,7 @@ class MAMPQueryHead(BaseModule):
         norm_target: bool = True,
         init_cfg: Optional[dict] = None,
     ) -> None:
-        super().__init__(init_cfg=init_cfg)
+        super().__init__(temporal_patch_size, spatial_patch_size, norm_target, init_cfg)
         grid = (num_frames // temporal_patch_size, num_joints // spatial_patch_size)
         qt, qv = query_patch_size
         if grid[0] % qt or grid[1] % qv:
@@ -144,13 +129,9 @@ class MAMPQueryHead(BaseModule):
             )
         if not 0.0 <= motion_weight <= 1.0:
             raise ValueError(f'motion_weight must lie in [0, 1], got {motion_weight}')
-        self.temporal_patch_size = temporal_patch_size
-        self.spatial_patch_size = spatial_patch_size
         self.query_patch_size = (qt, qv)
-        self.token_grid = grid
         self.query_grid = (grid[0] // qt, grid[1] // qv)
         self.motion_weight = motion_weight
-        self.norm_target = norm_target
         self.values_per_token = temporal_patch_size * spatial_patch_size * in_channels
 
         self.decoder_embed = nn.Linear(embed_dims, decoder_embed_dims)
@@ -186,29 +167,14 @@ class MAMPQueryHead(BaseModule):
         return self.query_grid[0] * self.query_grid[1]
 
     def visible_memory(self, latent: torch.Tensor, ids_keep: torch.Tensor) -> torch.Tensor:
-        """Visible latents at decoder width with their positions' embeddings.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices (time-major, t * VP + v).
-
-        Returns:
-            (B, K, Dd).
-        """
+        """(B, K, D) visible latents at token indices (B, K) -> (B, K, Dd) with the
+        embeddings of their positions."""
         width = self.decoder_temp_embed.shape[-1]
         positions = (self.decoder_temp_embed + self.decoder_pos_embed).reshape(-1, width)
         return self.decoder_embed(latent) + positions[ids_keep]
 
     def forward(self, latent: torch.Tensor, ids_keep: torch.Tensor) -> torch.Tensor:
-        """Predict motion for every token.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices.
-
-        Returns:
-            (B, L, P) predictions in token order (as ``MAMPMotionHead`` returns them).
-        """
+        """(B, K, D) visible latents at token indices (B, K) -> (B, L, P) predictions."""
         memory = self.visible_memory(latent, ids_keep)
         queries = self.query_token + self.query_temp_embed + self.query_pos_embed
         queries = queries.flatten(1, 2).expand(memory.shape[0], -1, -1)  # (B, Q, Dd)
@@ -224,22 +190,10 @@ class MAMPQueryHead(BaseModule):
         tokens = patches.reshape(b, tq, vq, qt, qv, self.values_per_token)
         return tokens.permute(0, 1, 3, 2, 4, 5).reshape(b, tq * qt * vq * qv, -1)
 
-    def motion_target(self, x: torch.Tensor) -> torch.Tensor:
-        """MAMP's target, (B, T, V, C) -> (B, L, P), normalised per token if ``norm_target``."""
-        motion = token_motion(x, self.temporal_patch_size, self.spatial_patch_size)
-        return normalize_per_token(motion) if self.norm_target else motion
-
     def token_weights(self, raw_motion: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
-        """Loss weight of every token: zero where visible, motion-energy weighted where masked.
-
-        Args:
-            raw_motion: (B, L, P) un-normalised motion per token.
-            mask: (B, L) bool, True = masked.
-
-        Returns:
-            (B, L) weights; (1 - beta) + beta * e / ē on masked tokens (see the class).
-        """
-        masked = mask.to(raw_motion.dtype)
+        """(B, L) weights from (B, L, P) raw motion and the (B, L) mask: zero where visible,
+        (1 - beta) + beta * e / ē where masked (see the class)."""
+        masked = super().token_weights(raw_motion, mask)
         if self.motion_weight == 0:
             return masked
         energy = raw_motion.pow(2).mean(dim=-1)
@@ -247,24 +201,3 @@ class MAMPQueryHead(BaseModule):
         relative = energy / mean_energy.clamp_min(torch.finfo(energy.dtype).tiny)
         beta = self.motion_weight
         return masked * ((1 - beta) + beta * relative)
-
-    def loss(
-        self, latent: torch.Tensor, ids_keep: torch.Tensor, mask: torch.Tensor, x: torch.Tensor
-    ) -> Dict[str, torch.Tensor]:
-        """Weighted mean squared motion error over the masked tokens.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices.
-            mask: (B, L) bool, True = masked.
-            x: (B, T, V, C) input skeletons (target source).
-
-        Returns:
-            ``dict(loss=...)``: sum(per-token MSE * weight) / number of masked tokens.
-        """
-        pred = self.forward(latent, ids_keep).float()
-        motion = token_motion(x.float(), self.temporal_patch_size, self.spatial_patch_size)
-        target = normalize_per_token(motion) if self.norm_target else motion
-        per_token = (pred - target).pow(2).mean(dim=-1)
-        weights = self.token_weights(motion, mask)
-        return dict(loss=(per_token * weights).sum() / mask.sum())
