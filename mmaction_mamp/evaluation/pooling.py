@@ -6,23 +6,13 @@ import torch
 
 
 def pool_encoder_features(features: torch.Tensor, channels: Optional[int] = None) -> torch.Tensor:
-    """Average the encoder output over persons, temporal tokens and joint tokens.
-
-    The official MAMP linear probe's feature, and the one pooling of this package:
-    ``MAMPLinearHead``, the k-NN monitor and ``tools/analysis_tools/extract_features.py``
-    call it. mmaction2's ``GCNHead`` and ``FeatureHead(backbone_name='gcn')`` average the
-    same (N, M, C, T, V) layout, but inside head ``forward`` methods (one also classifies)
-    with no function to call.
-
-    Args:
-        features: (N, M, D, TP, VP) final-norm encoder output (``MAMPTransformer.forward``).
-        channels: the D a caller expects (a head's ``in_channels``), or None.
-
-    Returns:
-        (N, D).
+    """(N, M, D, TP, VP) final-norm encoder output -> (N, D), averaged over persons, temporal
+    and joint tokens: the official linear probe's feature, for ``MAMPLinearHead``, the k-NN
+    monitor and feature extraction. (mmaction2's ``GCNHead`` pools alike, but only inside
+    its ``forward``.)
 
     Raises:
-        ValueError: ``features`` is not 5-D or its D is not ``channels``.
+        ValueError: ``features`` is not 5-D or its D is not ``channels`` (if given).
     """
     if features.dim() != 5 or channels not in (None, features.shape[2]):
         width = 'D' if channels is None else f'D={channels}'

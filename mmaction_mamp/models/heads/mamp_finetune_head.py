@@ -12,11 +12,9 @@ from torch import nn
 class MAMPFinetuneHead(BaseHead):
     """Dropout -> temporal mean -> per-joint flatten -> person mean -> MLP.
 
-    Features (N, M, D, TP, VP) are dropped out, averaged over TP, flattened joint-major
-    to VP*D (the official order of an (N, M, VP, D) tensor), averaged over persons, then
-    fed to ``fc1`` (VP*D -> hidden) -> ``bn`` -> ReLU -> ``fc2`` (hidden -> K), the
-    official names. Linear layers are xavier-uniform with zero bias, the BatchNorm keeps
-    PyTorch's defaults, as in the official model.
+    (N, M, D, TP, VP) features, averaged over TP, are flattened joint-major to VP*D (the
+    official order), averaged over persons and fed to ``fc1`` -> ``bn`` -> ReLU -> ``fc2``
+    (official names). Linear layers are xavier-uniform, zero bias, as officially.
 
     Args:
         num_classes: action classes K.

@@ -12,29 +12,20 @@ from ...evaluation import pool_encoder_features
 
 @MODELS.register_module()
 class MAMPLinearHead(BaseHead):
-    """Pooled encoder feature -> BatchNorm1d(affine=False) -> Linear.
+    """Pooled encoder feature -> BatchNorm1d(affine=False) -> Linear, the official probe.
 
-    The feature is :func:`~mmaction_mamp.evaluation.pool_encoder_features`
-    (the final-norm encoder output averaged over persons, temporal tokens and
-    joint tokens), exactly what the official linear probe feeds its
-    classifier; :attr:`pool` is that function, as ``GCNHead.pool`` is its
-    pooling. The BatchNorm has no affine parameters and
-    ``eps=1e-6``; the classifier weight is truncated normal (std 0.01) and its
-    bias zero.
-
-    Official checkpoint names: ``head.fc.0`` is :attr:`bn`, ``head.fc.1`` is
-    :attr:`fc`.
+    :attr:`pool` is :func:`~mmaction_mamp.evaluation.pool_encoder_features`, as
+    ``GCNHead.pool`` is its pooling. The classifier is truncated normal (std 0.01), zero
+    bias. Official names: ``head.fc.0`` is :attr:`bn`, ``head.fc.1`` is :attr:`fc`.
 
     Args:
-        num_classes: Number of action classes K.
-        in_channels: Encoder width D.
-        loss_cls: Loss config; None means ``dict(type='CrossEntropyLoss')``.
-        bn_eps: BatchNorm epsilon. Defaults to 1e-6 (official).
-        average_clips: How multi-clip test scores are merged (``'prob'``,
-            ``'score'`` or None). Defaults to ``'prob'``.
-        init_cfg: Weight init; None means truncated normal std 0.01 with
-            zero bias on the Linear layer.
-        **kwargs: Other :class:`BaseHead` arguments (e.g. ``topk``).
+        num_classes: action classes K.
+        in_channels: encoder width D.
+        loss_cls: defaults to ``CrossEntropyLoss``.
+        bn_eps: BatchNorm epsilon (official: 1e-6).
+        average_clips: how multi-clip test scores are merged.
+        init_cfg: defaults to truncated normal std 0.01 Linear layers.
+        **kwargs: other :class:`BaseHead` arguments (e.g. ``topk``).
     """
 
     pool = staticmethod(pool_encoder_features)
@@ -49,28 +40,14 @@ class MAMPLinearHead(BaseHead):
         init_cfg: Union[Dict, List[Dict], None] = None,
         **kwargs,
     ) -> None:
-        if loss_cls is None:
-            loss_cls = dict(type='CrossEntropyLoss')
         if init_cfg is None:
             init_cfg = dict(type='TruncNormal', layer='Linear', std=0.01, bias=0.0)
-        super().__init__(
-            num_classes,
-            in_channels,
-            loss_cls=loss_cls,
-            average_clips=average_clips,
-            init_cfg=init_cfg,
-            **kwargs,
-        )
+        loss_cls = loss_cls or dict(type='CrossEntropyLoss')
+        kwargs.update(average_clips=average_clips, init_cfg=init_cfg)
+        super().__init__(num_classes, in_channels, loss_cls, **kwargs)
         self.bn = nn.BatchNorm1d(in_channels, affine=False, eps=bn_eps)
         self.fc = nn.Linear(in_channels, num_classes)
 
     def forward(self, x: torch.Tensor, **kwargs) -> torch.Tensor:
-        """Classify pooled features.
-
-        Args:
-            x: (N, M, D, TP, VP) backbone features.
-
-        Returns:
-            (N, K) class scores.
-        """
+        """(N, M, D, TP, VP) backbone features -> (N, K) class scores."""
         return self.fc(self.bn(pool_encoder_features(x, self.in_channels)))
