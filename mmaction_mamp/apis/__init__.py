@@ -1,11 +1,8 @@
 """Predictions, features and ONNX export of trained MAMP models, on mmaction2's own paths.
 
-:func:`init_recognizer_safely` / :func:`predict_skeleton` wrap mmaction2's
-``init_recognizer`` / ``inference_recognizer``; ours are only the weights-only strict
-load, 3-D input files (:func:`read_skeleton_input`), built-in label maps
-(:func:`resolve_label_map`), encoder features (:func:`extract_features`) and the ONNX
-export (:mod:`.export`, imported on demand: it needs the ``deploy`` extra). Each module
-says why mmaction2's own does not serve. ``import mmaction_mamp`` does not import this.
+Ours only where mmaction2 has no answer (each module says why): the weights-only strict
+load, 3-D input files, built-in label maps, encoder features, and the ONNX export
+(:mod:`.export`, needs the ``deploy`` extra). ``import mmaction_mamp`` does not import this.
 """
 
 from .features import FeatureSet, extract_features, init_encoder_safely

@@ -1,13 +1,11 @@
 """Pooled MAMP encoder features of a dataset split, for t-SNE, retrieval or other probes.
 
-mmaction2's ``tools/misc/clip_feature_extraction.py`` swaps the config's ``cls_head`` for a
-``FeatureHead`` and dumps one pickle per video of a text video list. It does not serve
-here: a pre-training config has no recognizer (and so no head to swap), pose annotations
-are one pickle, not a video list, and its checkpoint load is mmengine's (not weights-only
-on torch 2.5). So only the encoder is built, only the checkpoint's ``backbone.*`` weights
-are read (pre-training, linear-probe and fine-tune checkpoints all serve), and the
-feature is the linear probe's (:func:`~mmaction_mamp.evaluation.pool_encoder_features`),
-averaged over the test clips.
+mmaction2's ``tools/misc/clip_feature_extraction.py`` does not serve: it swaps a
+recognizer's ``cls_head`` (a pre-training config has none), reads a video list (pose
+annotations are one pickle) and loads with mmengine (not weights-only on torch 2.5). So
+only the encoder and the checkpoint's ``backbone.*`` weights are used, and the feature is
+the linear probe's (:func:`~mmaction_mamp.evaluation.pool_encoder_features`), averaged
+over the test clips.
 """
 
 from dataclasses import dataclass
@@ -64,13 +62,9 @@ def init_encoder_safely(
 
 @torch.no_grad()
 def extract_features(encoder: nn.Module, dataloader: Iterable[dict]) -> FeatureSet:
-    """Pooled features, labels and names of every clip of ``dataloader`` (in order).
-
-    Args:
-        encoder: a MAMP encoder, (N, M, T, V, C) -> (N, M, D, TP, VP).
-        dataloader: mmaction2 batches (``inputs``: (num_clips, M, T, V, C) tensors) in
-            dataset order, with a ``dataset`` (``get_data_info`` gives ``frame_dir``).
-    """
+    """Pooled features, labels and names of every clip, in order, from a MAMP encoder
+    ((N, M, T, V, C) -> (N, M, D, TP, VP)) and mmaction2 batches of (num_clips, M, T, V, C)
+    ``inputs`` in dataset order (``dataloader.dataset.get_data_info`` gives ``frame_dir``)."""
     device = next(encoder.parameters()).device
     features, labels = [], []
     for batch in dataloader:

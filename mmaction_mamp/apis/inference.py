@@ -44,11 +44,8 @@ def load_checkpoint_state(checkpoint: Union[str, Path]) -> Dict[str, torch.Tenso
 
 
 def load_weights(model: nn.Module, state: Dict[str, torch.Tensor], source: str) -> None:
-    """``model.load_state_dict(state)``: every key required, every shape equal.
-
-    Raises:
-        CheckpointError: from :func:`~mmaction_mamp.engine.checkpoints.require_fit`.
-    """
+    """``model.load_state_dict(state)`` after :func:`require_fit` (strict): every key
+    required, every shape equal, else :class:`CheckpointError`."""
     require_fit(state, model.state_dict(), source, strict=True)
     model.load_state_dict(state)
 
@@ -58,17 +55,11 @@ def init_recognizer_safely(
     checkpoint: Optional[Union[str, Path]] = None,
     device: Union[str, torch.device] = 'cpu',
 ) -> nn.Module:
-    """mmaction2's ``init_recognizer`` with a weights-only, strict checkpoint load.
-
-    ``model.cfg.test_pipeline`` is set to ``test_dataloader.dataset.pipeline`` (what
-    ``tools/test.py`` evaluates), so mmaction2's ``inference_recognizer`` and
-    ``inference_skeleton`` run that pipeline on this model. The config's ``init_cfg``
-    (e.g. a pre-training checkpoint) is not applied: the checkpoint has the whole model.
-
-    Args:
-        config: a linear-probe or fine-tune config (``model.cls_head``).
-        checkpoint: a checkpoint of that recognizer; None keeps the random initialisation.
-        device: where the model runs.
+    """mmaction2's ``init_recognizer`` of a linear-probe or fine-tune config with a
+    weights-only, strict load of ``checkpoint`` (None: random weights; the config's
+    ``init_cfg`` is not applied). ``model.cfg.test_pipeline`` becomes
+    ``test_dataloader.dataset.pipeline`` (what ``tools/test.py`` evaluates), which
+    mmaction2's ``inference_recognizer`` / ``inference_skeleton`` run.
 
     Raises:
         ValueError: a config without a classification head or a test pipeline.
@@ -101,19 +92,16 @@ def predict_skeleton(
     img_shape: Optional[Sequence[int]] = None,
     name: str = 'skeleton',
 ) -> np.ndarray:
-    """Class scores of one skeleton sequence through mmaction2's ``inference_recognizer``.
+    """(K,) float32 ``pred_score`` (softmax averaged over the test clips) of one sequence,
+    through mmaction2's ``inference_recognizer`` and ``model.cfg.test_pipeline``.
 
     Args:
-        model: from :func:`init_recognizer_safely` (or mmaction2's ``init_recognizer``):
-            ``model.cfg.test_pipeline`` is applied.
+        model: from :func:`init_recognizer_safely` (or mmaction2's ``init_recognizer``).
         keypoint: (T, V, C) for one person or (M, T, V, C), any T. 3-D: x y z prepared like
             the training data (e.g. centred); 2-D: pixels.
         keypoint_score: (M, T, V) or (T, V) detector scores (2-D pipelines read them).
         img_shape: (height, width) of the video, needed by ``PreNormalize2D``.
         name: the input's name for error messages (``frame_dir``).
-
-    Returns:
-        (K,) float32 ``pred_score``: softmax probabilities averaged over the test clips.
 
     Raises:
         ValueError: a shape the MAMP encoder does not take (naming ``name`` and the

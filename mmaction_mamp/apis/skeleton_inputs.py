@@ -1,8 +1,7 @@
 """Skeleton sequences from files: ``.npy``, NTU ``.skeleton``, mmpose JSON.
 
-mmaction2 reads skeletons only from its dataset pickles or, for inference, from 2-D
-``pose_inference`` results; a 3-D file has no reader there. Each file is read the way
-the training data of its kind were prepared:
+mmaction2 reads skeletons only from dataset pickles or 2-D ``pose_inference`` results;
+a 3-D file has no reader there. Each is read as the training data of its kind were:
 
 * ``.npy``: (T, V, C) for one person or (M, T, V, C), as stored;
 * ``.skeleton`` (NTU RGB+D): the NTU converter's processing (body tracks, denoising, two
@@ -31,11 +30,8 @@ class SkeletonInput:
 
 
 def read_skeleton_input(path: Union[str, Path], max_persons: int = 2) -> SkeletonInput:
-    """Read a ``.npy``, NTU ``.skeleton`` or mmpose ``.json`` file (its suffix says which).
-
-    Args:
-        path: the file.
-        max_persons: persons kept per frame of an mmpose file.
+    """Read a ``.npy``, NTU ``.skeleton`` or mmpose ``.json`` file (its suffix says which),
+    keeping ``max_persons`` per frame of an mmpose file.
 
     Raises:
         FileNotFoundError: no such file.
