@@ -1,9 +1,8 @@
 """Read the official MAMP ``.pth`` files and map their names to this project's.
 
 Official files are dicts with ``model`` (state dict), ``optimizer``, ``epoch``, ``scaler``
-and ``args`` (an :class:`argparse.Namespace`). They are read with
-``torch.load(weights_only=True)`` with only :class:`argparse.Namespace` allow-listed; a
-file needing anything else is refused, never unpickled without restriction.
+and ``args`` (an :class:`argparse.Namespace`), read weights-only with only
+``argparse.Namespace`` allow-listed: never unpickled without restriction.
 """
 
 import argparse
@@ -14,18 +13,23 @@ from typing import Any, Dict, List, Tuple
 import torch
 
 _ENCODER_PREFIXES = ('joints_embed.', 'blocks.', 'norm.')
-_HEAD_RENAMES = {
-    # linear probe of main_linprobe.py: Sequential(BatchNorm1d, Linear) -> MAMPLinearHead
-    'head.fc.0.': 'cls_head.bn.',
-    'head.fc.1.': 'cls_head.fc.',
-    # linear probe as model/transformer.py builds it (no BatchNorm) -> MAMPLinearHead.fc
-    'head.fc.weight': 'cls_head.fc.weight',
-    'head.fc.bias': 'cls_head.fc.bias',
-    # fine-tune -> MAMPFinetuneHead
-    'head.fc1.': 'cls_head.fc1.',
-    'head.bn.': 'cls_head.bn.',
-    'head.fc2.': 'cls_head.fc2.',
-}
+#: Official name prefix -> ours, per checkpoint kind (a kind is known by its prefixes).
+#: linear: main_linprobe.py's Sequential(BatchNorm1d, Linear), or model/transformer.py's
+#: bare Linear, -> MAMPLinearHead; finetune -> MAMPFinetuneHead.
+_RENAMES = dict(
+    pretrain={'decoder_': 'head.decoder_', 'mask_token': 'head.mask_token'},
+    linear={
+        'head.fc.0.': 'cls_head.bn.',
+        'head.fc.1.': 'cls_head.fc.',
+        'head.fc.weight': 'cls_head.fc.weight',
+        'head.fc.bias': 'cls_head.fc.bias',
+    },
+    finetune={
+        'head.fc1.': 'cls_head.fc1.',
+        'head.bn.': 'cls_head.bn.',
+        'head.fc2.': 'cls_head.fc2.',
+    },
+)
 _LINEAR_PROBE_BN_EPS = 1e-6  # main_linprobe.py's BatchNorm, MAMPLinearHead's default
 
 
@@ -53,22 +57,18 @@ def load_official_checkpoint(path: str) -> Dict[str, Any]:
 
 
 def map_official_key(name: str) -> str:
-    """This project's name for an official state-dict entry.
-
-    Encoder -> ``backbone.<name>``; decoder (``decoder_*``, ``mask_token``) ->
-    ``head.<name>``; downstream heads -> ``cls_head.*`` (:class:`MAMPLinearHead`,
-    :class:`MAMPFinetuneHead`).
+    """This project's name for an official state-dict entry: encoder -> ``backbone.*``,
+    decoder -> ``head.*``, downstream heads -> ``cls_head.*``.
 
     Raises:
         KeyError: ``name`` is not part of the official layout.
     """
     if name in ('pos_embed', 'temp_embed') or name.startswith(_ENCODER_PREFIXES):
         return f'backbone.{name}'
-    if name.startswith('decoder_') or name == 'mask_token':
-        return f'head.{name}'
-    for official, ours in _HEAD_RENAMES.items():
-        if name.startswith(official):
-            return ours + name[len(official) :]
+    for renames in _RENAMES.values():
+        for official, ours in renames.items():
+            if name.startswith(official):
+                return ours + name[len(official) :]
     raise KeyError(name)
 
 
@@ -78,13 +78,10 @@ def official_checkpoint_kind(state_dict: Dict[str, torch.Tensor]) -> str:
     Raises:
         ValueError: the state dict mixes a decoder or both downstream heads.
     """
-    markers = dict(
-        pretrain=('decoder_', 'mask_token'),
-        linear=('head.fc.',),
-        finetune=('head.fc1.', 'head.bn.', 'head.fc2.'),
-    )
     kinds = [
-        kind for kind, starts in markers.items() if any(k.startswith(starts) for k in state_dict)
+        kind
+        for kind, renames in _RENAMES.items()
+        if any(name.startswith(tuple(renames)) for name in state_dict)
     ]
     if len(kinds) > 1:
         raise ValueError(f'official state dict mixes {kinds}; expected one of them')
@@ -94,12 +91,10 @@ def official_checkpoint_kind(state_dict: Dict[str, torch.Tensor]) -> str:
 def convert_official_state_dict(
     state_dict: Dict[str, torch.Tensor],
 ) -> Tuple[Dict[str, torch.Tensor], List[Tuple[str, str]]]:
-    """Rename an official state dict (``checkpoint['model']``) to this project's layout.
+    """Rename an official state dict (``checkpoint['model']``), tensors unchanged.
 
-    Tensors are kept as they are. A linear probe without its BatchNorm (a bare
-    ``head.fc.weight``, as the official ``model/transformer.py`` builds it) gets running
-    mean 0 and variance ``1 - eps``, which make ``MAMPLinearHead.bn`` the identity (to
-    float32 rounding).
+    A linear probe without its BatchNorm (a bare ``head.fc.weight``) gets running mean 0
+    and variance ``1 - eps``: ``MAMPLinearHead.bn`` is then the identity (to rounding).
 
     Returns:
         The renamed state dict in the official order, and the ``(official, ours)`` name
