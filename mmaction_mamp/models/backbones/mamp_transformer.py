@@ -35,11 +35,8 @@ def fit_checkpoint_to_encoder(
     encoder: 'MAMPTransformer', state_dict: Dict[str, torch.Tensor], prefix: str, *args
 ) -> None:
     """``load_state_dict`` pre-hook: resize a ``temp_embed`` of another clip length (as
-    the official code does when fine-tuning at another T), refuse any other shape mismatch.
-
-    Raises:
-        CheckpointError: listing every mismatching name with both shapes.
-    """
+    the official fine-tuning does), raise :class:`CheckpointError` listing any other
+    shape mismatch."""
     stored = state_dict.get(prefix + 'temp_embed')
     if stored is not None and stored.dim() == 4 and stored.shape[1] != encoder.temp_embed.shape[1]:
         state_dict[prefix + 'temp_embed'] = resize_temporal_embedding(
@@ -60,10 +57,8 @@ def fit_checkpoint_to_encoder(
 
 @MODELS.register_module()
 class MAMPTransformer(BaseModule):
-    """Transformer encoder with joint spatio-temporal attention over skeleton tokens.
-
-    Persons are folded into the batch. Parameter names are the official release's
-    (``joints_embed``, ``pos_embed``, ``temp_embed``, ``blocks``, ``norm``).
+    """Transformer encoder with joint spatio-temporal attention over skeleton tokens,
+    persons folded into the batch, parameters named as officially.
 
     Args:
         in_channels: coordinates per joint C (3, or 2 for 2-D poses).
@@ -180,15 +175,9 @@ class MAMPTransformer(BaseModule):
     def forward_visible(
         self, x: torch.Tensor, mask: torch.Tensor
     ) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Encode only the visible tokens (pre-training).
-
-        Args:
-            x: (B, T, V, C) skeletons.
-            mask: (B, L) bool, True = masked, the same count in every row.
-
-        Returns:
-            latent (B, K, D) of the K visible tokens in token order, ids_keep (B, K).
-        """
+        """Encode only the visible tokens (pre-training): (B, T, V, C) skeletons and a (B, L)
+        mask (True = masked, the same count per row) -> (B, K, D) latents of the K visible
+        tokens in token order, and their (B, K) indices ``ids_keep``."""
         tokens = self.embed(x)
         if mask.shape != tokens.shape[:2]:
             raise ValueError(f'mask of shape {tuple(mask.shape)}, expected {tokens.shape[:2]}')

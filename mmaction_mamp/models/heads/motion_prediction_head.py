@@ -43,14 +43,9 @@ class MaskedMotionHead(BaseModule):
     def loss(
         self, latent: torch.Tensor, ids_keep: torch.Tensor, mask: torch.Tensor, x: torch.Tensor
     ) -> Dict[str, torch.Tensor]:
-        """``dict(loss=sum(per-token MSE * token weight) / number of masked tokens)``.
-
-        Args:
-            latent: (B, K, D) encoded visible tokens.
-            ids_keep: (B, K) their token indices.
-            mask: (B, L) bool, True = masked.
-            x: (B, T, V, C) input skeletons (target source).
-        """
+        """``dict(loss=sum(per-token MSE * token weight) / number of masked tokens)`` of
+        (B, K, D) visible latents at (B, K) token indices, the (B, L) mask (True = masked)
+        and the (B, T, V, C) skeletons (the target's source)."""
         pred = self.forward(latent, ids_keep).float()
         motion = token_motion(x.float(), self.temporal_patch_size, self.spatial_patch_size)
         target = normalize_per_token(motion) if self.norm_target else motion

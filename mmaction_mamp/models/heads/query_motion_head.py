@@ -24,13 +24,8 @@ from .motion_prediction_head import MaskedMotionHead
 
 
 class CrossAttention(nn.Module):
-    """Multi-head attention of queries over a memory, through fused SDPA.
-
-    Args:
-        dim: width Dd of queries and memory.
-        num_heads: heads H; Dd must be divisible by H. Scale (Dd/H)^-0.5.
-        qkv_bias: bias on the q and stacked k, v projections.
-    """
+    """Multi-head attention of queries over a memory of the same width Dd, through fused
+    SDPA (scale (Dd/H)^-0.5)."""
 
     def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True) -> None:
         super().__init__()
@@ -94,12 +89,8 @@ class MAMPQueryHead(MaskedMotionHead):
         query_patch_size: (qt, qv) tokens per query along time and joints; TP and VP
             must be multiples. (6, 1): NTU-60's 30 x 25 grid -> 125 queries.
         motion_weight: beta of the motion-energy weighting, in [0, 1].
-        num_frames: clip length T.
-        num_joints: joints V.
-        temporal_patch_size: frames per token u.
-        spatial_patch_size: joints per token p.
-        in_channels: coordinates per joint C.
-        norm_target: per-token normalisation of the motion target (MAMP's).
+        num_frames, num_joints, temporal_patch_size, spatial_patch_size, in_channels,
+            norm_target: as :class:`MAMPMotionHead`.
     """
 
     def __init__(

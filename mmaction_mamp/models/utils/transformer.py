@@ -1,8 +1,5 @@
-"""Pre-norm ViT blocks with fused attention, named as the official MAMP / MAE blocks.
-
-``norm1``, ``attn.qkv``, ``attn.proj``, ``norm2``, ``mlp.fc1``, ``mlp.fc2``: official
-checkpoints map one to one.
-"""
+"""Pre-norm ViT blocks with fused attention, named as the official MAMP / MAE blocks
+(``norm1``, ``attn.qkv``, ``attn.proj``, ``norm2``, ``mlp.fc1``, ``mlp.fc2``)."""
 
 import torch
 import torch.nn.functional as F
@@ -11,15 +8,8 @@ from torch import nn
 
 
 class MultiheadSelfAttention(nn.Module):
-    """Multi-head self-attention through ``F.scaled_dot_product_attention``.
-
-    Args:
-        dim: token width D, divisible by ``num_heads``; scale (D/H)^-0.5.
-        num_heads: heads H.
-        qkv_bias: bias on the stacked q, k, v projection.
-        attn_drop: dropout on attention weights (training only).
-        proj_drop: dropout after the output projection.
-    """
+    """Multi-head self-attention through ``F.scaled_dot_product_attention`` (scale
+    (D/H)^-0.5; ``attn_drop`` on the weights while training, ``proj_drop`` after ``proj``)."""
 
     def __init__(
         self,
