@@ -48,8 +48,7 @@ class CrossAttention(nn.Module):
 
 
 class CrossAttentionBlock(nn.Module):
-    """Pre-norm block without self-attention:
-    q + Attn(LN(q), LN(memory)); q + MLP(LN(q)). The memory is not updated."""
+    """q + Attn(LN(q), LN(memory)), then q + MLP(LN(q)): no self-attention, fixed memory."""
 
     def __init__(self, dim: int, num_heads: int, mlp_ratio: float = 4.0) -> None:
         super().__init__()
@@ -125,22 +124,18 @@ class MAMPQueryHead(MaskedMotionHead):
         self.motion_weight = motion_weight
         self.values_per_token = temporal_patch_size * spatial_patch_size * in_channels
 
-        self.decoder_embed = nn.Linear(embed_dims, decoder_embed_dims)
-        self.decoder_pos_embed = nn.Parameter(torch.zeros(1, 1, grid[1], decoder_embed_dims))
-        self.decoder_temp_embed = nn.Parameter(torch.zeros(1, grid[0], 1, decoder_embed_dims))
-        self.query_token = nn.Parameter(torch.zeros(1, 1, 1, decoder_embed_dims))
-        self.query_pos_embed = nn.Parameter(
-            torch.zeros(1, 1, self.query_grid[1], decoder_embed_dims)
-        )
-        self.query_temp_embed = nn.Parameter(
-            torch.zeros(1, self.query_grid[0], 1, decoder_embed_dims)
-        )
+        width = decoder_embed_dims
+        self.decoder_embed = nn.Linear(embed_dims, width)
+        self.decoder_pos_embed = nn.Parameter(torch.zeros(1, 1, grid[1], width))
+        self.decoder_temp_embed = nn.Parameter(torch.zeros(1, grid[0], 1, width))
+        self.query_token = nn.Parameter(torch.zeros(1, 1, 1, width))
+        self.query_pos_embed = nn.Parameter(torch.zeros(1, 1, self.query_grid[1], width))
+        self.query_temp_embed = nn.Parameter(torch.zeros(1, self.query_grid[0], 1, width))
         self.decoder_blocks = nn.ModuleList(
-            CrossAttentionBlock(decoder_embed_dims, decoder_num_heads, mlp_ratio)
-            for _ in range(decoder_depth)
+            CrossAttentionBlock(width, decoder_num_heads, mlp_ratio) for _ in range(decoder_depth)
         )
-        self.decoder_norm = nn.LayerNorm(decoder_embed_dims)
-        self.decoder_pred = nn.Linear(decoder_embed_dims, qt * qv * self.values_per_token)
+        self.decoder_norm = nn.LayerNorm(width)
+        self.decoder_pred = nn.Linear(width, qt * qv * self.values_per_token)
 
         for embedding in (
             self.decoder_pos_embed,
@@ -157,16 +152,11 @@ class MAMPQueryHead(MaskedMotionHead):
         """Queries per sequence Q = (TP/qt) * (VP/qv)."""
         return self.query_grid[0] * self.query_grid[1]
 
-    def visible_memory(self, latent: torch.Tensor, ids_keep: torch.Tensor) -> torch.Tensor:
-        """(B, K, D) visible latents at token indices (B, K) -> (B, K, Dd) with the
-        embeddings of their positions."""
-        width = self.decoder_temp_embed.shape[-1]
-        positions = (self.decoder_temp_embed + self.decoder_pos_embed).reshape(-1, width)
-        return self.decoder_embed(latent) + positions[ids_keep]
-
     def forward(self, latent: torch.Tensor, ids_keep: torch.Tensor) -> torch.Tensor:
         """(B, K, D) visible latents at token indices (B, K) -> (B, L, P) predictions."""
-        memory = self.visible_memory(latent, ids_keep)
+        width = self.decoder_temp_embed.shape[-1]
+        positions = (self.decoder_temp_embed + self.decoder_pos_embed).reshape(-1, width)
+        memory = self.decoder_embed(latent) + positions[ids_keep]  # (B, K, Dd)
         queries = self.query_token + self.query_temp_embed + self.query_pos_embed
         queries = queries.flatten(1, 2).expand(memory.shape[0], -1, -1)  # (B, Q, Dd)
         for block in self.decoder_blocks:

@@ -4,6 +4,7 @@
 import torch
 import torch.nn.functional as F
 from mmcv.cnn.bricks import DropPath
+from mmengine.model import constant_init, xavier_init
 from torch import nn
 
 
@@ -82,9 +83,6 @@ class TransformerBlock(nn.Module):
 def init_linear_and_norm(module: nn.Module) -> None:
     """Official init for ``module.apply``: xavier-uniform Linear, zero biases, LayerNorm 1/0."""
     if isinstance(module, nn.Linear):
-        nn.init.xavier_uniform_(module.weight)
-        if module.bias is not None:
-            nn.init.zeros_(module.bias)
+        xavier_init(module, distribution='uniform')
     elif isinstance(module, nn.LayerNorm):
-        nn.init.ones_(module.weight)
-        nn.init.zeros_(module.bias)
+        constant_init(module, 1)
