@@ -1,9 +1,8 @@
 """Class scores of a skeleton sequence by mmaction2's init_recognizer / inference_recognizer.
 
-Ours only: the checkpoint load (mmaction2's is mmengine's ``load_checkpoint``: not
-weights-only on torch 2.5, and non-strict, so a missing or other-sized head stays random
-with a log warning) and the pose input dict of a 3-D array (``inference_skeleton`` builds
-(x, y) arrays only).
+Ours only: the checkpoint load (mmengine's ``load_checkpoint`` is not weights-only on
+torch 2.5, and non-strict: a missing or other-sized head stays random with a warning) and
+the pose input of a 3-D array (``inference_skeleton`` builds (x, y) arrays only).
 """
 
 import copy
@@ -104,8 +103,7 @@ def predict_skeleton(
         name: the input's name for error messages (``frame_dir``).
 
     Raises:
-        ValueError: a shape the MAMP encoder does not take (naming ``name`` and the
-            expected shape), or a missing ``img_shape``.
+        ValueError: a shape the encoder does not take (named), or a missing ``img_shape``.
     """
     keypoint = np.array(keypoint, dtype=np.float32)  # a copy: the pipeline edits in place
     persons = keypoint[None] if keypoint.ndim == 3 else keypoint

@@ -67,12 +67,10 @@ class MAMPTransformer(BaseModule):
         num_heads: attention heads.
         mlp_ratio: MLP hidden width / D.
         qkv_bias: bias on the q, k, v projection.
-        num_frames: clip length T.
-        num_joints: joints V.
-        temporal_patch_size: frames per token u.
-        spatial_patch_size: joints per token p.
-        drop_rate: dropout after attention projection and in the MLP.
-        attn_drop_rate: dropout on attention weights.
+        num_frames, num_joints: clip length T and joints V.
+        temporal_patch_size, spatial_patch_size: frames u and joints p per token.
+        drop_rate, attn_drop_rate: dropout after the attention projection and in the MLP,
+            and on the attention weights.
         drop_path_rate: stochastic depth, rising linearly 0 -> rate over blocks.
         frozen: freeze every parameter and stay in eval mode (linear probe).
         init_cfg: e.g. ``dict(type='Pretrained', checkpoint=..., prefix='backbone.')``.

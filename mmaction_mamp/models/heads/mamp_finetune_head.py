@@ -22,8 +22,7 @@ class MAMPFinetuneHead(BaseHead):
         num_joints: joint tokens VP of the backbone.
         hidden_dims: hidden width.
         dropout: dropout probability on the backbone features.
-        loss_cls: defaults to ``CrossEntropyLoss``; label smoothing is
-            :class:`BaseHead`'s ``label_smooth_eps``.
+        loss_cls: defaults to ``CrossEntropyLoss`` (smoothing: ``label_smooth_eps``).
         average_clips: how multi-clip test scores are merged.
         init_cfg: defaults to xavier-uniform Linear layers.
         **kwargs: other :class:`BaseHead` arguments (``label_smooth_eps``, ``topk``).

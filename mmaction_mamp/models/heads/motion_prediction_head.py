@@ -68,11 +68,8 @@ class MAMPMotionHead(MaskedMotionHead):
         decoder_depth: decoder blocks (3 for NTU-60, 5 for NTU-120 / PKU-MMD).
         decoder_num_heads: decoder attention heads.
         mlp_ratio: MLP hidden width / Dd.
-        num_frames: clip length T.
-        num_joints: joints V.
-        temporal_patch_size: frames per token u.
-        spatial_patch_size: joints per token p.
-        in_channels: coordinates per joint C.
+        num_frames, num_joints, in_channels: clip length T, joints V, coordinates C.
+        temporal_patch_size, spatial_patch_size: frames u and joints p per token.
         norm_target: per-token normalisation of the motion target.
     """
 
@@ -93,14 +90,11 @@ class MAMPMotionHead(MaskedMotionHead):
     ) -> None:
         super().__init__(temporal_patch_size, spatial_patch_size, norm_target, init_cfg)
         width = decoder_embed_dims
+        grid = (num_frames // temporal_patch_size, num_joints // spatial_patch_size)
         self.decoder_embed = nn.Linear(embed_dims, width)
         self.mask_token = nn.Parameter(torch.zeros(1, 1, width))
-        self.decoder_pos_embed = nn.Parameter(
-            torch.zeros(1, 1, num_joints // spatial_patch_size, width)
-        )
-        self.decoder_temp_embed = nn.Parameter(
-            torch.zeros(1, num_frames // temporal_patch_size, 1, width)
-        )
+        self.decoder_pos_embed = nn.Parameter(torch.zeros(1, 1, grid[1], width))
+        self.decoder_temp_embed = nn.Parameter(torch.zeros(1, grid[0], 1, width))
         self.decoder_blocks = nn.ModuleList(
             TransformerBlock(width, decoder_num_heads, mlp_ratio) for _ in range(decoder_depth)
         )
