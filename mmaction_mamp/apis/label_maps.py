@@ -22,11 +22,7 @@ def read_label_map(path: Path) -> Tuple[str, ...]:
 NTU120_CLASSES = read_label_map(Path(__file__).with_name('class_names') / 'ntu120.txt')
 NTU60_CLASSES = NTU120_CLASSES[:60]
 PKU_MMD_CLASSES = read_label_map(Path(__file__).with_name('class_names') / 'pku-mmd.txt')
-BUILTIN_LABEL_MAPS = {
-    'ntu60': NTU60_CLASSES,
-    'ntu120': NTU120_CLASSES,
-    'pku-mmd': PKU_MMD_CLASSES,
-}
+BUILTIN_LABEL_MAPS = {'ntu60': NTU60_CLASSES, 'ntu120': NTU120_CLASSES, 'pku-mmd': PKU_MMD_CLASSES}
 
 
 def resolve_label_map(label_map: Optional[str], num_classes: int) -> List[str]:

@@ -137,11 +137,10 @@ class MAMPTransformer(BaseModule):
         every name not starting with ``prefix`` (heads, a decoder) the last layer.
         """
         num_layers = len(self.blocks) + 2
-        if param_name.startswith(prefix + 'blocks.'):
-            return int(param_name[len(prefix) :].split('.')[1]) + 1, num_layers
-        if param_name.startswith(
-            tuple(prefix + n for n in ('joints_embed.', 'pos_embed', 'temp_embed'))
-        ):
+        name = param_name[len(prefix) :] if param_name.startswith(prefix) else ''
+        if name.startswith('blocks.'):
+            return int(name.split('.')[1]) + 1, num_layers
+        if name.startswith(('joints_embed.', 'pos_embed', 'temp_embed')):
             return 0, num_layers
         return num_layers - 1, num_layers
 

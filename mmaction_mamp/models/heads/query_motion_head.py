@@ -137,13 +137,7 @@ class MAMPQueryHead(MaskedMotionHead):
         self.decoder_norm = nn.LayerNorm(width)
         self.decoder_pred = nn.Linear(width, qt * qv * self.values_per_token)
 
-        for embedding in (
-            self.decoder_pos_embed,
-            self.decoder_temp_embed,
-            self.query_token,
-            self.query_pos_embed,
-            self.query_temp_embed,
-        ):
+        for embedding in self.parameters(recurse=False):  # the five embeddings above, in order
             nn.init.trunc_normal_(embedding, std=0.02)
         self.apply(init_linear_and_norm)
 

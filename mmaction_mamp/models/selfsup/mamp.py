@@ -20,10 +20,8 @@ ENCODER_GEOMETRY = (
 
 @MODELS.register_module()
 class MAMP(BaseModel):
-    """Masked Motion Predictor: encoder on visible tokens, decoder predicts motion.
-
-    Masks come from the pipeline: ``MotionAwareMasking`` adds a ``mask`` to each sample,
-    ``PackActionInputs(algorithm_keys=('mask',))`` makes it a data-sample field.
+    """Masked Motion Predictor: encoder on visible tokens, decoder predicts motion. Masks
+    come from the pipeline (``MotionAwareMasking``, packed as a data-sample field).
 
     Args:
         backbone: the encoder (``MAMPTransformer``).
@@ -59,11 +57,8 @@ class MAMP(BaseModel):
         self.skip_absent_persons = skip_absent_persons
 
     def masks_of(self, data_samples: Optional[SampleList], num_sequences: int) -> torch.Tensor:
-        """The pipeline's masks (clips, M, L) of each sample as (B', L) bool, True = masked.
-
-        Raises:
-            ValueError: a sample has no mask, or the masks do not cover the B' sequences.
-        """
+        """The pipeline's (clips, M, L) mask of each sample as (B', L) bool, True = masked;
+        ValueError if a sample has none, or they do not cover the B' sequences."""
         masks = [sample.mask for sample in data_samples or [] if 'mask' in sample]
         if not masks or len(masks) != len(data_samples):
             raise ValueError(
