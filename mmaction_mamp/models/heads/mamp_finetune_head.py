@@ -12,9 +12,8 @@ from torch import nn
 class MAMPFinetuneHead(BaseHead):
     """Dropout -> temporal mean -> per-joint flatten -> person mean -> MLP.
 
-    (N, M, D, TP, VP) features, averaged over TP, are flattened joint-major to VP*D (the
-    official order), averaged over persons and fed to ``fc1`` -> ``bn`` -> ReLU -> ``fc2``
-    (official names). Linear layers are xavier-uniform, zero bias, as officially.
+    (N, M, D, TP, VP) features, averaged over TP, flattened joint-major to VP*D (official
+    order) and averaged over persons, feed ``fc1`` -> ``bn`` -> ReLU -> ``fc2`` (official names).
 
     Args:
         num_classes: action classes K.
@@ -24,7 +23,7 @@ class MAMPFinetuneHead(BaseHead):
         dropout: dropout probability on the backbone features.
         loss_cls: defaults to ``CrossEntropyLoss`` (smoothing: ``label_smooth_eps``).
         average_clips: how multi-clip test scores are merged.
-        init_cfg: defaults to xavier-uniform Linear layers.
+        init_cfg: defaults to xavier-uniform Linear layers with zero bias (official).
         **kwargs: other :class:`BaseHead` arguments (``label_smooth_eps``, ``topk``).
     """
 

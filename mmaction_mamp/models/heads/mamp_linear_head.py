@@ -14,9 +14,8 @@ from ...evaluation import pool_encoder_features
 class MAMPLinearHead(BaseHead):
     """Pooled encoder feature -> BatchNorm1d(affine=False) -> Linear, the official probe.
 
-    :attr:`pool` is :func:`~mmaction_mamp.evaluation.pool_encoder_features`, as
-    ``GCNHead.pool`` is its pooling. The classifier is truncated normal (std 0.01), zero
-    bias. Official names: ``head.fc.0`` is :attr:`bn`, ``head.fc.1`` is :attr:`fc`.
+    :attr:`pool` is :func:`~mmaction_mamp.evaluation.pool_encoder_features` (as ``GCNHead.pool``
+    is its pooling); official names: ``head.fc.0`` is :attr:`bn`, ``head.fc.1`` :attr:`fc`.
 
     Args:
         num_classes: action classes K.
@@ -24,7 +23,7 @@ class MAMPLinearHead(BaseHead):
         loss_cls: defaults to ``CrossEntropyLoss``.
         bn_eps: BatchNorm epsilon (official: 1e-6).
         average_clips: how multi-clip test scores are merged.
-        init_cfg: defaults to truncated normal std 0.01 Linear layers.
+        init_cfg: defaults to truncated normal (std 0.01) Linear layers with zero bias.
         **kwargs: other :class:`BaseHead` arguments (e.g. ``topk``).
     """
 

@@ -27,13 +27,13 @@ class CrossAttention(nn.Module):
     """Multi-head attention of queries over a memory of the same width Dd, through fused
     SDPA (scale (Dd/H)^-0.5)."""
 
-    def __init__(self, dim: int, num_heads: int, qkv_bias: bool = True) -> None:
+    def __init__(self, dim: int, num_heads: int) -> None:
         super().__init__()
         if dim % num_heads:
             raise ValueError(f'width {dim} is not divisible by {num_heads} heads')
         self.num_heads = num_heads
-        self.q = nn.Linear(dim, dim, bias=qkv_bias)
-        self.kv = nn.Linear(dim, dim * 2, bias=qkv_bias)
+        self.q = nn.Linear(dim, dim)
+        self.kv = nn.Linear(dim, dim * 2)
         self.proj = nn.Linear(dim, dim)
 
     def forward(self, queries: torch.Tensor, memory: torch.Tensor) -> torch.Tensor:
