@@ -13,7 +13,7 @@ from typing import Any, Dict, List, Tuple
 import torch
 
 _ENCODER_PREFIXES = ('joints_embed.', 'blocks.', 'norm.')
-#: Official name prefix -> ours, per checkpoint kind (a kind is known by its prefixes).
+#: Official name (prefix if it ends in . or _) -> ours, per checkpoint kind, known by them.
 #: linear: main_linprobe.py's Sequential(BatchNorm1d, Linear), or model/transformer.py's
 #: bare Linear, -> MAMPLinearHead; finetune -> MAMPFinetuneHead.
 _RENAMES = dict(
@@ -67,7 +67,7 @@ def map_official_key(name: str) -> str:
         return f'backbone.{name}'
     for renames in _RENAMES.values():
         for official, ours in renames.items():
-            if name.startswith(official):
+            if name == official or (name.startswith(official) and official[-1] in '._'):
                 return ours + name[len(official) :]
     raise KeyError(name)
 

@@ -40,6 +40,9 @@ def test_mapping_and_kinds():
     assert map_official_key('head.fc.1.weight') == 'cls_head.fc.weight'
     assert map_official_key('head.fc1.bias') == 'cls_head.fc1.bias'
     assert map_official_key('head.fc.weight') == 'cls_head.fc.weight'  # probe without its BN
+    for foreign in ('mask_token_2', 'head.fc.weight_g', 'fc_norm.weight'):
+        with pytest.raises(KeyError):
+            map_official_key(foreign)
     assert official_checkpoint_kind(make_official_state_dict(**SIZES)) == 'pretrain'
     encoder_only = make_official_state_dict(**SIZES, decoder_depth=0)
     assert official_checkpoint_kind(encoder_only) == 'encoder'
