@@ -1,8 +1,8 @@
-"""Predictions, features and ONNX export of trained MAMP models, on mmaction2's own paths.
+"""Predictions and features of trained MAMP models, on mmaction2's own paths.
 
 Ours only where mmaction2 has no answer (each module says why): the weights-only strict
-load, 3-D input files, built-in label maps, encoder features, and the ONNX export
-(:mod:`.export`, needs the ``deploy`` extra). ``import mmaction_mamp`` does not import this.
+load, 3-D input files, built-in label maps and encoder features (the ONNX export is
+``tools/deployment/export_onnx.py``). ``import mmaction_mamp`` does not import this.
 """
 
 from .features import FeatureSet, extract_features, init_encoder_safely
