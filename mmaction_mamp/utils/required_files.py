@@ -1,9 +1,4 @@
-"""The files a run reads, checked to exist before anything reads or writes them.
-
-``MAMPRunner`` checks a config's annotation files and ``load_from`` before it builds the
-run (:func:`check_config_files`); ``SafePoseDataset`` checks its own file when it loads.
-Both end in :func:`check_files`.
-"""
+"""The files a run reads, checked to exist before anything reads or writes them."""
 
 from __future__ import annotations
 
@@ -12,7 +7,6 @@ from typing import Iterable, List, Optional
 
 from .errors import AnnotationFileError, CheckpointError
 
-DATA_DOC = 'docs/data_preparation.md'
 #: The config values naming the data a training run reads.
 TRAINING_KEYS = ('train_dataloader', 'val_dataloader', 'custom_hooks')
 
@@ -39,30 +33,21 @@ def file_problem(path: str) -> Optional[str]:
 
 
 def check_files(ann_files: Iterable[str] = (), checkpoint: Optional[str] = None) -> None:
-    """Raise unless every annotation file and the (local) checkpoint is a file.
-
-    Raises:
-        AnnotationFileError: naming every annotation file that is missing or a directory.
-        CheckpointError: the checkpoint is missing or a directory.
-    """
+    """Raise :class:`AnnotationFileError` naming every annotation file, or
+    :class:`CheckpointError` naming the (local) checkpoint, that is not a file."""
     problems = [problem for problem in map(file_problem, dict.fromkeys(ann_files)) if problem]
     if problems:
         listed = '; '.join(f'annotation file {problem}' for problem in problems)
-        raise AnnotationFileError(f'{listed}; see {DATA_DOC}')
+        raise AnnotationFileError(f'{listed}; see docs/data_preparation.md')
     problem = file_problem(checkpoint) if checkpoint and '://' not in checkpoint else None
     if problem:
         raise CheckpointError(f'checkpoint {problem}')
 
 
 def check_config_files(cfg, training: Optional[bool] = None) -> None:
-    """:func:`check_files` on what a training (or test) run of ``cfg`` reads.
-
-    Args:
-        cfg: the run's config.
-        training: True for a training run (training and validation data, the data of
-            ``custom_hooks``), False for a test run (test data); None when the run may be
-            either: refused only when neither would find its data. ``load_from`` always.
-    """
+    """:func:`check_files` on ``load_from`` and the data of a training run (training and
+    validation data, ``custom_hooks``' data) or a test run (``training=False``); with
+    ``training=None`` (either), refused only when neither would find its data."""
     train = annotation_files(*(cfg.get(key) for key in TRAINING_KEYS))
     test = annotation_files(cfg.get('test_dataloader'))
     if training is None:

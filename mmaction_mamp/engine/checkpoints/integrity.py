@@ -13,8 +13,8 @@ def unwrap(model: nn.Module) -> nn.Module:
 
 
 def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
-    """Names of the floating-point tensors (any shape) holding a NaN or an infinity; one
-    device synchronisation when all are finite (the usual case)."""
+    """Names of the floating-point tensors holding a NaN or an infinity (one device sync
+    when all are finite)."""
     named = [(name, t) for name, t in named if torch.is_tensor(t) and t.is_floating_point()]
     if not named or bool(torch.stack([torch.isfinite(t).all() for _, t in named]).all()):
         return []
@@ -22,5 +22,5 @@ def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
 
 
 def non_finite_weights(model: nn.Module) -> List[str]:
-    """Names of the parameters and floating-point buffers holding a NaN or an infinity."""
+    """:func:`non_finite` of the parameters and buffers."""
     return non_finite(unwrap(model).state_dict().items())

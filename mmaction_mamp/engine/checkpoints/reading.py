@@ -1,8 +1,6 @@
 """Reading checkpoints: the one place that decides whether a file is readable, safe and fits.
 
-``torch.load`` runs what a pickle names unless ``weights_only=True`` (default False up to
-torch 2.5), so it is passed explicitly; a refused file is named with the globals it asks for.
-"""
+``weights_only=True`` is passed explicitly (torch's default was False up to 2.5)."""
 
 import io
 import logging
@@ -17,10 +15,11 @@ import torch
 from mmengine.logging import print_log
 
 from ...utils.errors import CheckpointError
+from ...utils.required_files import file_problem
 
-#: Name of the checkpoint ``PreemptionHook`` writes after iteration N.
+#: The checkpoint ``PreemptionHook`` writes after iteration N.
 PREEMPTED_TEMPLATE = 'preempted_iter_{}.pth'
-#: What a work dir's checkpoints are called (CheckpointHook's and PreemptionHook's).
+#: A work dir's checkpoints (CheckpointHook's and PreemptionHook's).
 CHECKPOINT_NAME = re.compile(r'^(epoch|iter|preempted_iter)_\d+\.pth$')
 #: Globals (besides ``torch.*``) of plain tensor checkpoints; a refused file names others.
 _PLAIN = frozenset({'collections.OrderedDict', '_codecs.encode', 'builtins.set'})
@@ -32,11 +31,8 @@ def is_remote(path: str) -> bool:
 
 
 def pickle_globals(path: str) -> List[str]:
-    """The ``module.name`` globals the pickles of a file ask for, found without running them.
-
-    Reads a zip checkpoint's ``.pkl`` members, else up to five pickles at the start of the
-    file (torch's legacy format). Explains a refusal; ``weights_only`` is the safety.
-    """
+    """The ``module.name`` globals the pickles of a file (a zip checkpoint's ``.pkl`` members,
+    else up to five pickles: torch's legacy format) ask for, found without running them."""
     if zipfile.is_zipfile(path):
         with zipfile.ZipFile(path) as archive:
             names = [name for name in archive.namelist() if name.endswith('.pkl')]
@@ -67,14 +63,11 @@ def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
     file raises :class:`CheckpointError` naming it and why (the globals it asks for)."""
     path = str(path)
     problem = (
-        'is remote: download it first and give its local path' if is_remote(path)
-        else 'not found' if not osp.exists(path)
-        else 'is a directory, not a file' if osp.isdir(path)
-        else 'is empty (0 bytes)' if osp.getsize(path) == 0
-        else None
+        f'{path} is remote: download it first and give its local path' if is_remote(path)
+        else file_problem(path) or (f'{path} is empty (0 bytes)' if not osp.getsize(path) else '')
     )  # fmt: skip
     if problem:
-        raise CheckpointError(f'checkpoint {path} {problem}')
+        raise CheckpointError(f'checkpoint {problem}')
     try:
         return torch.load(path, map_location=map_location, weights_only=True)
     except Exception as exc:
@@ -103,18 +96,13 @@ def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
 
 
 def require_fit(loaded: Mapping, model: Mapping, source: str, strict: bool) -> None:
-    """Refuse weights of other shapes than the model's (with ``strict``, missing / extra keys).
-
-    Args:
-        loaded: the checkpoint's state dict, or its tensors' shapes.
-        model: the model's state dict (or shapes).
-        source: the checkpoint; the ``*.py`` beside it (the config its run saved) is named.
-    """
-    shape = lambda value: tuple(getattr(value, 'shape', value))  # noqa: E731
+    """Refuse weights (state dicts or key -> shape) of other shapes than the model's (with
+    ``strict``, missing / extra keys); the configs saved beside ``source`` are named."""
+    shapes = [{k: tuple(getattr(v, 'shape', v)) for k, v in d.items()} for d in (loaded, model)]
     problems = [
-        f'{key} is {shape(value)} in the checkpoint, {shape(model[key])} in the model'
-        for key, value in loaded.items()
-        if key in model and shape(value) != shape(model[key])
+        f'{key} is {shape} in the checkpoint, {shapes[1][key]} in the model'
+        for key, shape in shapes[0].items()
+        if shapes[1].get(key, shape) != shape
     ]
     for kind, keys in (('missing', model.keys() - loaded), ('unexpected', loaded.keys() - model)):
         problems += [f'{len(keys)} {kind} key(s) {sorted(keys)[:3]}'] if keys and strict else []
@@ -128,12 +116,9 @@ def require_fit(loaded: Mapping, model: Mapping, source: str, strict: bool) -> N
 
 
 def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
-    """The newest checkpoint of ``work_dir`` that loads (None: there is none); skips logged.
-
-    Tries the target of ``last_checkpoint`` (unless empty, binary or missing), then the
-    :data:`CHECKPOINT_NAME` files, newest first. Raises :class:`CheckpointError` when
-    checkpoints exist but none loads.
-    """
+    """The newest checkpoint of ``work_dir`` that loads: ``last_checkpoint``'s target, then
+    :data:`CHECKPOINT_NAME` files, newest first; skips logged. None when there is none;
+    :class:`CheckpointError` when none loads."""
     if not osp.isdir(work_dir):
         return None
     skipped, candidates, pointer = [], [], Path(work_dir, 'last_checkpoint')

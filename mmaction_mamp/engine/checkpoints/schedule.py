@@ -1,9 +1,6 @@
-"""Resuming into a changed schedule: the config's schedule, not the checkpoint's.
-
-mmengine's ``Runner.resume`` (0.10) loads the saved scheduler states whole (``end``,
-``T_max``, base lrs): resumed with a raised ``train_cfg.max_epochs``, the lr freezes where
-the old schedule ended. :func:`follow_config_schedule` runs from ``after_load_checkpoint``.
-"""
+"""Resuming into a changed schedule: the config's, not the checkpoint's (mmengine 0.10's
+``Runner.resume`` loads the saved scheduler settings: with a raised ``max_epochs`` the lr
+freezes where the old schedule ended)."""
 
 import warnings
 from typing import Optional
@@ -18,13 +15,10 @@ def _flat(schedulers) -> list:
 
 
 def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
-    """Make the checkpoint's scheduler states those of the config's schedule at its step.
-
-    When the config's (built) schedulers differ from the saved ones in a setting, they are
-    stepped as ``ParamSchedulerHook`` steps a fresh run up to the checkpoint's iteration;
-    their states and the optimizer settings they give replace the saved ones (with an
-    ``OptimWrapperDict`` only the states). Returns what changed, to log, or None.
-    """
+    """When the built schedulers differ from the saved ones in a setting, step them as
+    ``ParamSchedulerHook`` steps a run up to the checkpoint's iteration and put their states
+    and optimizer settings (with an ``OptimWrapperDict`` only the states) in ``checkpoint``;
+    returns what changed, to log, or None."""
     saved, built = checkpoint.get('param_schedulers'), runner.param_schedulers
     current = _flat(built or [])
     if not saved or not current or not hasattr(current[0], 'state_dict'):

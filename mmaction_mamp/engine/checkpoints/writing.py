@@ -1,9 +1,7 @@
-"""Writing checkpoints: atomic local files, and a message hub that loads weights-only.
+"""Writing checkpoints that survive kills and load with ``torch.load(weights_only=True)``.
 
-mmengine 0.10 writes checkpoints with ``open(path, 'wb')`` (a kill leaves a partial file)
-and pickles ``HistoryBuffer`` / numpy objects, which ``torch.load(weights_only=True)``
-refuses. The ``atomic_local`` backend (public ``backend_args`` seam) writes through a
-temporary file and rename; :func:`to_portable` stores the message hub as tagged tensors.
+mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file) and pickles
+``HistoryBuffer`` / numpy objects, which weights-only loading refuses.
 """
 
 from typing import Any
@@ -31,12 +29,8 @@ class AtomicLocalBackend(LocalBackend):
 
 
 def to_portable(value: Any) -> Any:
-    """``value`` with every ``HistoryBuffer`` and numpy value made plain data.
-
-    A ``HistoryBuffer`` becomes ``{TAG: 'HistoryBuffer', 'log_history': (L,),
-    'count_history': (L,), 'max_length': int}``; a numeric numpy value a tagged tensor of
-    its dtype, other numpy values Python lists / scalars; containers element-wise.
-    """
+    """``value`` with each ``HistoryBuffer`` and numeric numpy value a ``TAG``-ged dict of
+    tensors, other numpy values Python lists / scalars; containers element-wise."""
     if isinstance(value, HistoryBuffer):
         logs, counts = (torch.from_numpy(np.array(data)) for data in value.data)
         return {TAG: 'HistoryBuffer', 'log_history': logs, 'count_history': counts,
@@ -51,7 +45,7 @@ def to_portable(value: Any) -> Any:
 
 
 def from_portable(value: Any) -> Any:
-    """Inverse of :func:`to_portable`: the tagged entries become objects again."""
+    """Inverse of :func:`to_portable`."""
     kind = value.get(TAG) if isinstance(value, dict) else None
     if kind == 'HistoryBuffer':
         logs, counts = (value[key].numpy().copy() for key in ('log_history', 'count_history'))
@@ -65,7 +59,7 @@ def from_portable(value: Any) -> Any:
 
 
 def _map(value: Any, convert) -> Any:
-    """``convert`` applied to each element of a dict / list / tuple (not named tuples)."""
+    """``convert`` on each element of a dict / list / tuple (not named tuples)."""
     if isinstance(value, dict):
         return type(value)((key, convert(item)) for key, item in value.items())
     if isinstance(value, (list, tuple)) and not hasattr(value, '_fields'):
