@@ -2,10 +2,15 @@
 query's ``k`` most cosine-similar bank features vote for their label with weight
 ``exp(similarity / temperature)``."""
 
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import torch
+from mmengine.dist import all_gather, get_world_size
+from torch import nn
 from torch.nn.functional import normalize
+from torch.utils.data import DataLoader
+
+from .pooling import pool_encoder_features
 
 
 def knn_class_scores(
@@ -49,3 +54,31 @@ def topk_accuracy(
     ranked = scores.topk(min(max(topk), scores.shape[1]), dim=1).indices
     hits = ranked == labels.to(ranked.device).long().unsqueeze(1)
     return {k: hits[:, :k].any(dim=1).double().mean().item() for k in topk}
+
+
+def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
+    """(size, ...) rows of all ranks in dataset order from this rank's (n, ...) rows, undoing
+    ``DefaultSampler``'s sharding (rank r holds r, r + W, ...; ``round_up`` padding dropped)."""
+    return torch.stack(all_gather(local), dim=1).flatten(0, 1)[:size]
+
+
+@torch.no_grad()
+def embed_clips(
+    encoder: nn.Module, preprocessor: nn.Module, loader: DataLoader
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Features (N, D), pooled as the linear probe pools them and averaged over clips, and
+    labels (N,) of a labelled dataloader, gathered over ranks (``DefaultSampler`` order)."""
+    was_training = encoder.training
+    encoder.eval()
+    features, labels = [], []
+    for batch in loader:
+        batch = preprocessor(batch, False)
+        inputs = batch['inputs']  # (N, clips, M, T, V, C)
+        pooled = pool_encoder_features(encoder(inputs.flatten(0, 1)))
+        features.append(pooled.reshape(*inputs.shape[:2], -1).mean(dim=1))
+        labels.append(torch.cat([sample.gt_label for sample in batch['data_samples']]))
+    encoder.train(was_training)
+    local = torch.cat(features), torch.cat(labels).to(features[0].device)
+    if get_world_size() == 1:
+        return local
+    return tuple(gather_in_sampler_order(part, len(loader.dataset)) for part in local)

@@ -1,14 +1,24 @@
-"""The files a run reads, checked to exist before anything reads or writes them."""
+"""The files a run reads: checked to exist before anything is written, checkpoints read with
+``weights_only=True`` passed explicitly (torch's default was False up to 2.5) and refused
+when unsafe, damaged or not fitting the model."""
 
 from __future__ import annotations
 
+import io
 import os.path as osp
-from typing import Iterable, List, Optional
+import pickletools
+import zipfile
+from pathlib import Path
+from typing import Any, Iterable, List, Mapping, Optional
+
+import torch
 
 from .errors import AnnotationFileError, CheckpointError
 
 #: The config values naming the data a training run reads.
 TRAINING_KEYS = ('train_dataloader', 'val_dataloader', 'custom_hooks')
+#: Globals (besides ``torch.*``) of plain tensor checkpoints; a refused file names others.
+_PLAIN = frozenset({'collections.OrderedDict', '_codecs.encode', 'builtins.set'})
 
 
 def annotation_files(*values) -> List[str]:
@@ -17,7 +27,7 @@ def annotation_files(*values) -> List[str]:
     for value in values:
         if isinstance(value, dict):
             ann_file = value.get('ann_file')
-            if isinstance(ann_file, str) and ann_file and '://' not in ann_file:
+            if isinstance(ann_file, str) and ann_file and not is_remote(ann_file):
                 found.append(osp.join(value.get('data_root') or '', ann_file))
             found += annotation_files(*value.values())
         elif isinstance(value, (list, tuple)):
@@ -39,7 +49,7 @@ def check_files(ann_files: Iterable[str] = (), checkpoint: Optional[str] = None)
     if problems:
         listed = '; '.join(f'annotation file {problem}' for problem in problems)
         raise AnnotationFileError(f'{listed}; see docs/data_preparation.md')
-    problem = file_problem(checkpoint) if checkpoint and '://' not in checkpoint else None
+    problem = file_problem(checkpoint) if checkpoint and not is_remote(checkpoint) else None
     if problem:
         raise CheckpointError(f'checkpoint {problem}')
 
@@ -56,3 +66,93 @@ def check_config_files(cfg, training: Optional[bool] = None) -> None:
     else:
         files = train if training else test
     check_files(files, cfg.get('load_from'))
+
+
+def is_remote(path: str) -> bool:
+    """Whether ``path`` is a URL-like location (``https://``, ``s3://``, ``open-mmlab://``)."""
+    return '://' in path
+
+
+def pickle_globals(path: str) -> List[str]:
+    """The ``module.name`` globals the pickles of a file (a zip checkpoint's ``.pkl`` members,
+    else up to five pickles: torch's legacy format) ask for, found without running them."""
+    if zipfile.is_zipfile(path):
+        with zipfile.ZipFile(path) as archive:
+            names = [name for name in archive.namelist() if name.endswith('.pkl')]
+            streams = [io.BytesIO(archive.read(name)) for name in names]
+    else:
+        streams = [io.BytesIO(Path(path).read_bytes())]
+    found = set()
+    for stream in streams:
+        for _ in range(5):
+            pushed, memo = [], {}  # what each opcode pushed (strings, else None); the memo
+            try:
+                for opcode, arg, _ in pickletools.genops(stream):
+                    if opcode.name in ('GLOBAL', 'INST'):
+                        found.add(arg.replace(' ', '.'))
+                    elif opcode.name == 'STACK_GLOBAL' and len(pushed) > 1:
+                        found.add(f'{pushed[-2]}.{pushed[-1]}')
+                    elif opcode.name.endswith(('PUT', 'MEMOIZE')) and pushed:
+                        memo[len(memo) if arg is None else arg] = pushed[-1]
+                    elif opcode.name.endswith('GET') or opcode.stack_after:
+                        pushed.append(memo.get(arg) if 'GET' in opcode.name else arg)
+            except Exception:  # past the last pickle, or not a pickle
+                break
+    return sorted(found)
+
+
+def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
+    """``torch.load(path, weights_only=True)``; a remote, missing, empty, damaged or unsafe
+    file raises :class:`CheckpointError` naming it and why (the globals it asks for)."""
+    path = str(path)
+    problem = (
+        f'{path} is remote: download it first and give its local path' if is_remote(path)
+        else file_problem(path) or (f'{path} is empty (0 bytes)' if not osp.getsize(path) else '')
+    )  # fmt: skip
+    if problem:
+        raise CheckpointError(f'checkpoint {problem}')
+    try:
+        return torch.load(path, map_location=map_location, weights_only=True)
+    except Exception as exc:
+        unsafe = [g for g in pickle_globals(path) if g.split('.')[0] != 'torch' and g not in _PLAIN]
+        if unsafe:
+            raise CheckpointError(
+                f'checkpoint {path} is refused: it names {", ".join(unsafe)}, which weights-only '
+                'loading does not allow (unpickling it could run code). Official MAMP files are '
+                'converted with tools/model_converters/mamp2mmaction.py'
+            ) from exc
+        reason = (str(exc).strip().splitlines() or [''])[0][:200]
+        raise CheckpointError(
+            f'checkpoint {path} is truncated or corrupt ({type(exc).__name__}: {reason})'
+        ) from exc
+
+
+def require_classifier(state_dict: Iterable[str], path: Optional[str]) -> None:
+    """Refuse a state dict (or its keys) without ``cls_head.*``: it would score a random head."""
+    if not any(str(key).startswith('cls_head.') for key in state_dict):
+        raise CheckpointError(
+            f'{path} holds no classification head (cls_head.*), e.g. a pre-training '
+            'checkpoint: its scores would come from a random head. Train a linear probe or '
+            f'fine-tune on top of it first (--cfg-options model.backbone.init_cfg.checkpoint='
+            f'{path}, docs/model_zoo.md), then use the checkpoint that run writes'
+        )
+
+
+def require_fit(loaded: Mapping, model: Mapping, source: str, strict: bool) -> None:
+    """Refuse weights (state dicts or key -> shape) of other shapes than the model's (with
+    ``strict``, missing / extra keys); the configs saved beside ``source`` are named."""
+    shapes = [{k: tuple(getattr(v, 'shape', v)) for k, v in d.items()} for d in (loaded, model)]
+    problems = [
+        f'{key} is {shape} in the checkpoint, {shapes[1][key]} in the model'
+        for key, shape in shapes[0].items()
+        if shapes[1].get(key, shape) != shape
+    ]
+    for kind, keys in (('missing', model.keys() - loaded), ('unexpected', loaded.keys() - model)):
+        problems += [f'{len(keys)} {kind} key(s) {sorted(keys)[:3]}'] if keys and strict else []
+    if problems:
+        saved = [str(path) for path in sorted(Path(source).parent.glob('*.py'))]
+        raise CheckpointError(
+            f'{source} does not fit the model built from the config: {"; ".join(problems)}. '
+            'Trained with other settings (e.g. --cfg-options)? Use the config the run saved in '
+            f'its work dir{": " + ", ".join(saved) if saved else ""}'
+        )

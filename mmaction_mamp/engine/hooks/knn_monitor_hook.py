@@ -2,27 +2,20 @@
 
 import copy
 import time
-from typing import Dict, Optional, Sequence, Tuple
+from typing import Dict, Optional, Sequence
 
 import torch
 from mmaction.registry import HOOKS, MODELS
-from mmengine.dist import all_gather, get_world_size
 from mmengine.hooks import Hook
 from torch import nn
 
 from ...datasets.clip_checks import check_dataloader
-from ...evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
+from ...evaluation import embed_clips, knn_class_scores, topk_accuracy
 from ...utils.errors import RunConfigError
 from ...utils.random_state import preserved_random_state
 from ..checkpoints import unwrap
 
 DEFAULT_SAMPLER = ('DefaultSampler', 'mmengine.DefaultSampler')
-
-
-def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
-    """(size, ...) rows of all ranks in dataset order from this rank's (n, ...) rows, undoing
-    ``DefaultSampler``'s sharding (rank r holds r, r + W, ...; ``round_up`` padding dropped)."""
-    return torch.stack(all_gather(local), dim=1).flatten(0, 1)[:size]
 
 
 @HOOKS.register_module()
@@ -31,9 +24,8 @@ class KNNMonitorHook(Hook):
     and after the last, to the message hub (``knn/top1`` ...), the log and the visualizer.
 
     Its two dataloaders (a labelled bank and the clips to classify, unshuffled
-    ``DefaultSampler``) are checked with the run's clip check before iteration 1. Features
-    are pooled as the linear probe pools them, averaged over clips, gathered over ranks.
-    The random streams are restored: training is unaffected.
+    ``DefaultSampler``) are checked with the run's clip check before iteration 1; features
+    come from :func:`embed_clips`. The random streams are restored: training is unaffected.
 
     Args:
         train_dataloader: dataloader config of the labelled bank.
@@ -121,9 +113,10 @@ class KNNMonitorHook(Hook):
     def evaluate(self, runner, encoder: nn.Module, what: str) -> Dict[str, float]:
         """k-NN accuracies (%) of ``encoder``, keyed ``top1``, ``top5``, ..."""
         start = time.perf_counter()
+        preprocessor = unwrap(runner.model).data_preprocessor
         with preserved_random_state():
-            bank, bank_labels = self._embed(runner, encoder, 'train')
-            queries, query_labels = self._embed(runner, encoder, 'val')
+            bank, bank_labels = embed_clips(encoder, preprocessor, self._loaders['train'])
+            queries, query_labels = embed_clips(encoder, preprocessor, self._loaders['val'])
         num_classes = int(max(bank_labels.max(), query_labels.max())) + 1
         scores = knn_class_scores(bank, bank_labels, queries, num_classes, self.k, self.temperature)
         accuracy = topk_accuracy(scores, query_labels, self.topk)
@@ -141,22 +134,3 @@ class KNNMonitorHook(Hook):
         for tag, value in tagged.items():
             runner.message_hub.update_scalar(tag, value)
         runner.visualizer.add_scalars(tagged, step=runner.iter)
-
-    @torch.no_grad()
-    def _embed(self, runner, encoder: nn.Module, split: str) -> Tuple[torch.Tensor, torch.Tensor]:
-        """Pooled features (N, D) and labels (N,) of one split, gathered over all ranks."""
-        loader, preprocessor = self._loaders[split], unwrap(runner.model).data_preprocessor
-        was_training = encoder.training
-        encoder.eval()
-        features, labels = [], []
-        for batch in loader:
-            batch = preprocessor(batch, False)
-            inputs = batch['inputs']  # (N, clips, M, T, V, C)
-            pooled = pool_encoder_features(encoder(inputs.flatten(0, 1)))
-            features.append(pooled.reshape(*inputs.shape[:2], -1).mean(dim=1))
-            labels.append(torch.cat([sample.gt_label for sample in batch['data_samples']]))
-        encoder.train(was_training)
-        local = torch.cat(features), torch.cat(labels).to(features[0].device)
-        if get_world_size() == 1:
-            return local
-        return tuple(gather_in_sampler_order(part, len(loader.dataset)) for part in local)

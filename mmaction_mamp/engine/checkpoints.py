@@ -1,0 +1,184 @@
+"""A run's checkpoints: written atomically in a format ``torch.load(weights_only=True)`` reads,
+free of non-finite weights, resumed from the newest readable one on the config's schedule.
+
+mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file), pickles
+``HistoryBuffer`` / numpy objects, which weights-only loading refuses, and its
+``Runner.resume`` loads the saved scheduler settings (with a raised ``max_epochs`` the lr
+freezes where the old schedule ended).
+"""
+
+import logging
+import os.path as osp
+import re
+import warnings
+from pathlib import Path
+from typing import Any, Iterable, List, Optional, Tuple
+
+import numpy as np
+import torch
+from mmengine.fileio import LocalBackend, register_backend
+from mmengine.logging import HistoryBuffer, print_log
+from mmengine.model import is_model_wrapper
+from torch import nn
+
+from ..utils.atomic_file import atomic_write_bytes
+from ..utils.errors import CheckpointError
+from ..utils.required_files import (  # noqa: F401  (importable from here too)
+    is_remote,
+    load_checkpoint_weights_only,
+    require_classifier,
+    require_fit,
+)
+
+#: The checkpoint ``PreemptionHook`` writes after iteration N.
+PREEMPTED_TEMPLATE = 'preempted_iter_{}.pth'
+#: A work dir's checkpoints (CheckpointHook's and PreemptionHook's).
+CHECKPOINT_NAME = re.compile(r'^(epoch|iter|preempted_iter)_\d+\.pth$')
+BACKEND_NAME = 'atomic_local'
+TAG = '__portable__'
+#: Scheduler state entries that record progress; every other entry is a setting.
+PROGRESS = ('last_step', '_global_step', '_last_value')
+
+
+def unwrap(model: nn.Module) -> nn.Module:
+    """The model inside a DDP-style wrapper."""
+    return model.module if is_model_wrapper(model) else model
+
+
+def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
+    """Names of the floating-point tensors holding a NaN or an infinity (one device sync
+    when all are finite)."""
+    named = [(name, t) for name, t in named if torch.is_tensor(t) and t.is_floating_point()]
+    if not named or bool(torch.stack([torch.isfinite(t).all() for _, t in named]).all()):
+        return []
+    return [name for name, t in named if not bool(torch.isfinite(t).all())]
+
+
+def non_finite_weights(model: nn.Module) -> List[str]:
+    """:func:`non_finite` of the parameters and buffers."""
+    return non_finite(unwrap(model).state_dict().items())
+
+
+@register_backend(BACKEND_NAME)
+class AtomicLocalBackend(LocalBackend):
+    """``LocalBackend`` whose ``put`` / ``put_text`` never leave a partial file."""
+
+    def put(self, obj: bytes, filepath) -> None:
+        atomic_write_bytes(filepath, obj)
+
+    def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
+        atomic_write_bytes(filepath, obj.encode(encoding))
+
+
+def to_portable(value: Any) -> Any:
+    """``value`` with each ``HistoryBuffer`` and numeric numpy value a ``TAG``-ged dict of
+    tensors, other numpy values Python lists / scalars; containers element-wise."""
+    if isinstance(value, HistoryBuffer):
+        logs, counts = (torch.from_numpy(np.array(data)) for data in value.data)
+        return {TAG: 'HistoryBuffer', 'log_history': logs, 'count_history': counts,
+                'max_length': int(value.max_length)}  # fmt: skip
+    if isinstance(value, (np.ndarray, np.generic)):
+        array = np.array(value)
+        if array.dtype.kind not in 'biufc':  # strings, objects: plain Python values
+            return to_portable(array.tolist())
+        kind = 'ndarray' if isinstance(value, np.ndarray) else 'numpy_scalar'
+        return {TAG: kind, 'data': torch.from_numpy(array)}
+    return _map(value, to_portable)
+
+
+def from_portable(value: Any) -> Any:
+    """Inverse of :func:`to_portable`."""
+    kind = value.get(TAG) if isinstance(value, dict) else None
+    if kind == 'HistoryBuffer':
+        logs, counts = (value[key].numpy().copy() for key in ('log_history', 'count_history'))
+        return HistoryBuffer(logs, counts, value['max_length'])
+    if kind in ('ndarray', 'numpy_scalar'):
+        array = value['data'].numpy().copy()
+        return array if kind == 'ndarray' else array[()]
+    if kind is not None:
+        raise ValueError(f'unknown portable checkpoint entry {kind!r}')
+    return _map(value, from_portable)
+
+
+def _map(value: Any, convert) -> Any:
+    """``convert`` on each element of a dict / list / tuple (not named tuples)."""
+    if isinstance(value, dict):
+        return type(value)((key, convert(item)) for key, item in value.items())
+    if isinstance(value, (list, tuple)) and not hasattr(value, '_fields'):
+        return type(value)(convert(item) for item in value)
+    return value
+
+
+def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
+    """The newest checkpoint of ``work_dir`` that loads: ``last_checkpoint``'s target, then
+    :data:`CHECKPOINT_NAME` files, newest first; skips logged. None when there is none;
+    :class:`CheckpointError` when none loads."""
+    if not osp.isdir(work_dir):
+        return None
+    skipped, candidates, pointer = [], [], Path(work_dir, 'last_checkpoint')
+    if pointer.is_file():
+        target = pointer.read_bytes()[:4096].decode(errors='replace').strip()
+        if not target or '\ufffd' in target or not target.isprintable():
+            skipped.append(f'{pointer} holds no path ({"binary content" if target else "empty"})')
+        elif not osp.isfile(target):
+            skipped.append(f'{target}: named by last_checkpoint but missing')
+        else:
+            candidates.append(target)
+    files = [path for path in Path(work_dir).iterdir() if CHECKPOINT_NAME.match(path.name)]
+    for path in sorted(files, key=lambda path: path.stat().st_mtime, reverse=True):
+        if not any(osp.samefile(path, seen) for seen in candidates):
+            candidates.append(str(path))
+    for path in candidates:
+        try:
+            load_checkpoint_weights_only(path)
+        except CheckpointError as error:
+            skipped.append(str(error))
+            continue
+        for note in [f'skipped {reason}' for reason in skipped] + [f'using {path}'] * bool(skipped):
+            print_log(f'Resume: {note}', logger='current', level=logging.WARNING)
+        return path
+    if skipped:
+        reasons = '; '.join(skipped)
+        raise CheckpointError(f'resume: no readable checkpoint in {work_dir} ({reasons})')
+    return None
+
+
+def _flat(schedulers) -> list:
+    groups = schedulers.values() if isinstance(schedulers, dict) else [schedulers]
+    return [scheduler for group in groups for scheduler in group]
+
+
+def follow_config_schedule(runner, checkpoint: dict) -> Optional[str]:
+    """When the built schedulers differ from the saved ones in a setting, step them as
+    ``ParamSchedulerHook`` steps a run up to the checkpoint's iteration and put their states
+    and optimizer settings (with an ``OptimWrapperDict`` only the states) in ``checkpoint``;
+    returns what changed, to log, or None."""
+    saved, built = checkpoint.get('param_schedulers'), runner.param_schedulers
+    current = _flat(built or [])
+    if not saved or not current or not hasattr(current[0], 'state_dict'):
+        return None
+    settings = [{k: v for k, v in s.items() if k not in PROGRESS} for s in _flat(saved)]
+    if settings == [
+        {k: v for k, v in s.state_dict().items() if k not in PROGRESS} for s in current
+    ]:
+        return None
+    iters, per_epoch = checkpoint['meta']['iter'], len(runner.train_dataloader)
+    with warnings.catch_warnings():  # stepping before any optimizer step is the point here
+        warnings.simplefilter('ignore')
+        for step in range(1, iters + 1):  # after_train_iter, then after_train_epoch
+            for by_epoch in (False, True)[: 1 + (step % per_epoch == 0)]:
+                for scheduler in (s for s in current if s.by_epoch == by_epoch):
+                    scheduler.step()
+    states = iter([s.state_dict() for s in current])
+    if isinstance(saved, dict):
+        checkpoint['param_schedulers'] = {k: [next(states) for _ in v] for k, v in built.items()}
+    else:
+        checkpoint['param_schedulers'] = list(states)
+    groups = runner.optim_wrapper.param_groups  # one optimizer (not an OptimWrapperDict)
+    for saved_group, group in zip(checkpoint.get('optimizer', {}).get('param_groups', []), groups):
+        saved_group.update({k: v for k, v in group.items() if k != 'params'})
+    lrs = ', '.join(f'{lr:.4e}' for lr in sorted({g['lr'] for g in groups if isinstance(g, dict)}))
+    return (
+        f"the config's param_scheduler differs from the checkpoint's: resuming on the "
+        f"config's schedule at iteration {iters} (lr {lrs})"
+    )
