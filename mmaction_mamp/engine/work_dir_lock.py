@@ -65,13 +65,9 @@ class WorkDirLock:
                 os.close(descriptor)
                 continue
             started = time.strftime('%Y-%m-%d %H:%M:%S %Z')
+            holder = dict(pid=os.getpid(), host=socket.gethostname(), started=started)
             os.ftruncate(descriptor, 0)
-            os.write(
-                descriptor,
-                json.dumps(
-                    dict(pid=os.getpid(), host=socket.gethostname(), started=started)
-                ).encode(),
-            )
+            os.write(descriptor, json.dumps(holder).encode())
             HELD[self.path] = descriptor
 
     def release(self) -> None:

@@ -101,8 +101,8 @@ def pickle_globals(path: str) -> List[str]:
     return sorted(found)
 
 
-def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
-    """``torch.load(path, weights_only=True)``; a remote, missing, empty, damaged or unsafe
+def load_checkpoint_weights_only(path: str) -> Any:
+    """``torch.load(path, 'cpu', weights_only=True)``; a remote, missing, empty, damaged or unsafe
     file raises :class:`CheckpointError` naming it and why (the globals it asks for)."""
     path = str(path)
     problem = (
@@ -112,7 +112,7 @@ def load_checkpoint_weights_only(path: str, map_location: Any = 'cpu') -> Any:
     if problem:
         raise CheckpointError(f'checkpoint {problem}')
     try:
-        return torch.load(path, map_location=map_location, weights_only=True)
+        return torch.load(path, map_location='cpu', weights_only=True)
     except Exception as exc:
         unsafe = [g for g in pickle_globals(path) if g.split('.')[0] != 'torch' and g not in _PLAIN]
         if unsafe:

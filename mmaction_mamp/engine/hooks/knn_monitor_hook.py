@@ -2,7 +2,7 @@
 
 import copy
 import time
-from typing import Dict, Optional, Sequence
+from typing import Dict, Sequence
 
 import torch
 from mmaction.registry import HOOKS, MODELS
@@ -35,8 +35,8 @@ class KNNMonitorHook(Hook):
         temperature: T of the vote weight exp(cosine / T).
         topk: accuracies to report.
         compare_random_init: after training, also score (and tabulate against the trained
-            one) an encoder built from ``model.backbone`` with torch seed ``random_init_seed``
-            (default: ``randomness.seed``, else 0).
+            one) an encoder built from ``model.backbone`` with torch seed ``randomness.seed``
+            (else 0).
     """
 
     priority = 'LOW'
@@ -50,7 +50,6 @@ class KNNMonitorHook(Hook):
         temperature: float = 0.07,
         topk: Sequence[int] = (1, 5),
         compare_random_init: bool = False,
-        random_init_seed: Optional[int] = None,
     ) -> None:
         if interval < 1:
             raise RunConfigError(f'KNNMonitorHook: interval must be >= 1, got {interval}')
@@ -65,7 +64,7 @@ class KNNMonitorHook(Hook):
                     f'(features are gathered across ranks in its order), got {sampler}'
                 )
         self.interval, self.k, self.temperature, self.topk = interval, k, temperature, tuple(topk)
-        self.compare_random_init, self.random_init_seed = compare_random_init, random_init_seed
+        self.compare_random_init = compare_random_init
         self._loaders = {}
         self.last_metrics: Dict[str, float] = {}
 
@@ -86,10 +85,7 @@ class KNNMonitorHook(Hook):
         if not self.compare_random_init:
             return
         with preserved_random_state():
-            seed = self.random_init_seed
-            if seed is None:
-                seed = (runner.cfg.get('randomness') or {}).get('seed') or 0
-            torch.manual_seed(seed)
+            torch.manual_seed((runner.cfg.get('randomness') or {}).get('seed') or 0)
             random_encoder = MODELS.build(dict(runner.cfg.model['backbone'], init_cfg=None))
             random_encoder.init_weights()
         model = unwrap(runner.model)
