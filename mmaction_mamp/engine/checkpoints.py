@@ -1,5 +1,5 @@
 """A run's checkpoints: written atomically in a format ``torch.load(weights_only=True)`` reads,
-free of non-finite weights, resumed from the newest readable one on the config's schedule.
+free of non-finite weights, resumed on the config's schedule.
 
 mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file), pickles
 ``HistoryBuffer`` / numpy objects, which weights-only loading refuses, and its
@@ -7,33 +7,27 @@ mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file), p
 freezes where the old schedule ended).
 """
 
-import logging
-import os.path as osp
-import re
 import warnings
-from pathlib import Path
 from typing import Any, Iterable, List, Optional, Tuple
 
 import numpy as np
 import torch
 from mmengine.fileio import LocalBackend, register_backend
-from mmengine.logging import HistoryBuffer, print_log
+from mmengine.logging import HistoryBuffer
 from mmengine.model import is_model_wrapper
 from torch import nn
 
 from ..utils.atomic_file import atomic_write_bytes
-from ..utils.errors import CheckpointError
 from ..utils.required_files import (  # noqa: F401  (importable from here too)
     is_remote,
     load_checkpoint_weights_only,
+    newest_readable_checkpoint,
     require_classifier,
     require_fit,
 )
 
 #: The checkpoint ``PreemptionHook`` writes after iteration N.
 PREEMPTED_TEMPLATE = 'preempted_iter_{}.pth'
-#: A work dir's checkpoints (CheckpointHook's and PreemptionHook's).
-CHECKPOINT_NAME = re.compile(r'^(epoch|iter|preempted_iter)_\d+\.pth$')
 BACKEND_NAME = 'atomic_local'
 TAG = '__portable__'
 #: Scheduler state entries that record progress; every other entry is a setting.
@@ -107,40 +101,6 @@ def _map(value: Any, convert) -> Any:
     if isinstance(value, (list, tuple)) and not hasattr(value, '_fields'):
         return type(value)(convert(item) for item in value)
     return value
-
-
-def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
-    """The newest checkpoint of ``work_dir`` that loads: ``last_checkpoint``'s target, then
-    :data:`CHECKPOINT_NAME` files, newest first; skips logged. None when there is none;
-    :class:`CheckpointError` when none loads."""
-    if not osp.isdir(work_dir):
-        return None
-    skipped, candidates, pointer = [], [], Path(work_dir, 'last_checkpoint')
-    if pointer.is_file():
-        target = pointer.read_bytes()[:4096].decode(errors='replace').strip()
-        if not target or '\ufffd' in target or not target.isprintable():
-            skipped.append(f'{pointer} holds no path ({"binary content" if target else "empty"})')
-        elif not osp.isfile(target):
-            skipped.append(f'{target}: named by last_checkpoint but missing')
-        else:
-            candidates.append(target)
-    files = [path for path in Path(work_dir).iterdir() if CHECKPOINT_NAME.match(path.name)]
-    for path in sorted(files, key=lambda path: path.stat().st_mtime, reverse=True):
-        if not any(osp.samefile(path, seen) for seen in candidates):
-            candidates.append(str(path))
-    for path in candidates:
-        try:
-            load_checkpoint_weights_only(path)
-        except CheckpointError as error:
-            skipped.append(str(error))
-            continue
-        for note in [f'skipped {reason}' for reason in skipped] + [f'using {path}'] * bool(skipped):
-            print_log(f'Resume: {note}', logger='current', level=logging.WARNING)
-        return path
-    if skipped:
-        reasons = '; '.join(skipped)
-        raise CheckpointError(f'resume: no readable checkpoint in {work_dir} ({reasons})')
-    return None
 
 
 def _flat(schedulers) -> list:

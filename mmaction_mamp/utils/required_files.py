@@ -1,22 +1,27 @@
 """The files a run reads: checked to exist before anything is written, checkpoints read with
 ``weights_only=True`` passed explicitly (torch's default was False up to 2.5) and refused
-when unsafe, damaged or not fitting the model."""
+when unsafe, damaged or not fitting the model; ``--resume`` takes the newest that reads."""
 
 from __future__ import annotations
 
 import io
+import logging
 import os.path as osp
 import pickletools
+import re
 import zipfile
 from pathlib import Path
 from typing import Any, Iterable, List, Mapping, Optional
 
 import torch
+from mmengine.logging import print_log
 
 from .errors import AnnotationFileError, CheckpointError
 
 #: The config values naming the data a training run reads.
 TRAINING_KEYS = ('train_dataloader', 'val_dataloader', 'custom_hooks')
+#: A work dir's checkpoints (CheckpointHook's and PreemptionHook's).
+CHECKPOINT_NAME = re.compile(r'^(epoch|iter|preempted_iter)_\d+\.pth$')
 #: Globals (besides ``torch.*``) of plain tensor checkpoints; a refused file names others.
 _PLAIN = frozenset({'collections.OrderedDict', '_codecs.encode', 'builtins.set'})
 
@@ -156,3 +161,37 @@ def require_fit(loaded: Mapping, model: Mapping, source: str, strict: bool) -> N
             'Trained with other settings (e.g. --cfg-options)? Use the config the run saved in '
             f'its work dir{": " + ", ".join(saved) if saved else ""}'
         )
+
+
+def newest_readable_checkpoint(work_dir: str) -> Optional[str]:
+    """The newest checkpoint of ``work_dir`` that loads: ``last_checkpoint``'s target, then
+    :data:`CHECKPOINT_NAME` files, newest first; skips logged. None when there is none;
+    :class:`CheckpointError` when none loads."""
+    if not osp.isdir(work_dir):
+        return None
+    skipped, candidates, pointer = [], [], Path(work_dir, 'last_checkpoint')
+    if pointer.is_file():
+        target = pointer.read_bytes()[:4096].decode(errors='replace').strip()
+        if not target or '\ufffd' in target or not target.isprintable():
+            skipped.append(f'{pointer} holds no path ({"binary content" if target else "empty"})')
+        elif not osp.isfile(target):
+            skipped.append(f'{target}: named by last_checkpoint but missing')
+        else:
+            candidates.append(target)
+    files = [path for path in Path(work_dir).iterdir() if CHECKPOINT_NAME.match(path.name)]
+    for path in sorted(files, key=lambda path: path.stat().st_mtime, reverse=True):
+        if not any(osp.samefile(path, seen) for seen in candidates):
+            candidates.append(str(path))
+    for path in candidates:
+        try:
+            load_checkpoint_weights_only(path)
+        except CheckpointError as error:
+            skipped.append(str(error))
+            continue
+        for note in [f'skipped {reason}' for reason in skipped] + [f'using {path}'] * bool(skipped):
+            print_log(f'Resume: {note}', logger='current', level=logging.WARNING)
+        return path
+    if skipped:
+        reasons = '; '.join(skipped)
+        raise CheckpointError(f'resume: no readable checkpoint in {work_dir} ({reasons})')
+    return None
