@@ -1,11 +1,7 @@
-"""A run's checkpoints: written atomically in a format ``torch.load(weights_only=True)`` reads,
-free of non-finite weights, resumed on the config's schedule.
-
-mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file), pickles
-``HistoryBuffer`` / numpy objects, which weights-only loading refuses, and its
-``Runner.resume`` loads the saved scheduler settings (with a raised ``max_epochs`` the lr
-freezes where the old schedule ended).
-"""
+"""A run's checkpoints: atomic, free of non-finite weights, readable weights-only, resumed on
+the config's schedule. mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a
+partial file), pickles ``HistoryBuffer`` / numpy objects (weights-only loading refuses them),
+and resumes the saved schedule (a raised ``max_epochs`` freezes the lr where it ended)."""
 
 import warnings
 from typing import Any, Iterable, List, Optional, Tuple
