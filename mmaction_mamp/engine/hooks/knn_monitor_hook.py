@@ -8,6 +8,7 @@ import torch
 from mmaction.registry import HOOKS, MODELS
 from mmengine.hooks import Hook
 from torch import nn
+from torch.utils.data import DataLoader
 
 from ...datasets.clip_checks import check_dataloader
 from ...evaluation import embed_clips, knn_class_scores, topk_accuracy
@@ -65,7 +66,7 @@ class KNNMonitorHook(Hook):
                 )
         self.interval, self.k, self.temperature, self.topk = interval, k, temperature, tuple(topk)
         self.compare_random_init = compare_random_init
-        self._loaders = {}
+        self._loaders: Dict[str, DataLoader] = {}
         self.last_metrics: Dict[str, float] = {}
 
     def before_train(self, runner) -> None:
