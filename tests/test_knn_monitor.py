@@ -13,8 +13,9 @@ from mmengine.registry import DefaultScope
 from mmengine.runner import Runner
 
 from mmaction_mamp.datasets.synthetic import build_pose_annotations
-from mmaction_mamp.engine.hooks.knn_monitor_hook import KNNMonitorHook, gather_in_sampler_order
+from mmaction_mamp.engine.hooks import KNNMonitorHook
 from mmaction_mamp.evaluation import knn_class_scores, pool_encoder_features, topk_accuracy
+from mmaction_mamp.evaluation.knn import gather_in_sampler_order
 
 # Query [1, 0] against a bank at cosine 1.0 (class 0), 0.8 (twice, class 1), -1.0 (class 2).
 BANK = torch.tensor([[2.0, 0.0], [0.8, 0.6], [0.8, -0.6], [-1.0, 0.0]])

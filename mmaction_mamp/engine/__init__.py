@@ -1,5 +1,4 @@
-"""Runtime: the MAMP runner, run-guarantee hooks, checkpoints, optimizer constructors,
-the lr warm-up."""
+"""Runtime: the MAMP runner, its hooks and checkpoints, optimizer constructor, lr warm-up."""
 
 from . import hooks, optimizers, schedulers  # noqa: F401
 from .runner import MAMPRunner

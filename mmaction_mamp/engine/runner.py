@@ -1,4 +1,4 @@
-"""mmengine's Runner with the run guarantees only a runner can give."""
+"""mmengine's Runner with the run guarantees only a runner can give (docs/runs.md)."""
 
 from __future__ import annotations
 
@@ -40,14 +40,10 @@ def with_guard_hooks(cfg: Config) -> List[str]:
 
 @RUNNERS.register_module()
 class MAMPRunner(Runner):
-    """mmengine's ``Runner`` with the run guarantees that need a runner (docs/runs.md).
-
-    ``runner_type = 'MAMPRunner'`` makes every launcher build it. It adds the guard hooks a
-    config lacks; checks the files a run reads and takes the work-dir lock (a config that
-    can train holds it until ``train()`` ends) before anything is written; resumes past
-    unreadable checkpoints; ends known failures in one line (:func:`ends_in_one_line`);
-    trains CPU processes over gloo; scales the lr with the real global batch.
-    """
+    """``Runner`` adding the guard hooks a config lacks, the file checks and the work-dir lock
+    (held by a config that can train until ``train()`` ends) before anything is written,
+    resume past unreadable checkpoints, one-line failures (:func:`ends_in_one_line`), gloo
+    on CPU and the lr scaled on the real global batch. ``runner_type = 'MAMPRunner'``."""
 
     checkpoint_loaded = False
 
@@ -69,16 +65,14 @@ class MAMPRunner(Runner):
         return runner
 
     def setup_env(self, env_cfg: dict) -> None:
-        """A gloo process group for torchrun without a GPU (mmengine 0.10.7's ``init_dist``
-        pins each process to a GPU)."""
+        """gloo for torchrun without a GPU (mmengine 0.10.7's ``init_dist`` pins a GPU)."""
         if self.launcher == 'pytorch' and not (torch.cuda.is_available() or dist.is_initialized()):
             timeout = (env_cfg.get('dist_cfg') or {}).get('timeout', 1800)
             dist.init_process_group('gloo', timeout=datetime.timedelta(seconds=timeout))
         super().setup_env(env_cfg)
 
     def wrap_model(self, model_wrapper_cfg: Optional[dict], model: torch.nn.Module):
-        """CPU processes: DistributedDataParallel without device ids (mmengine 0.10.7 gives
-        it the GPU of ``LOCAL_RANK``)."""
+        """CPU processes: DDP without device ids (mmengine 0.10.7 gives it ``LOCAL_RANK``'s GPU)."""
         if model_wrapper_cfg is None and self.distributed and not torch.cuda.is_available():
             find_unused = self.cfg.get('find_unused_parameters', False)
             model_wrapper_cfg = dict(
@@ -103,7 +97,7 @@ class MAMPRunner(Runner):
 
     def build_param_scheduler(self, scheduler):
         """Schedulers, or one line saying what to set when one would begin at or after its
-        end (mmengine 0.10.7's scheduler raises ``end should be larger than begin``)."""
+        end (mmengine 0.10.7 raises ``end should be larger than begin``)."""
         try:
             return super().build_param_scheduler(scheduler)
         except ValueError as error:
@@ -119,10 +113,10 @@ class MAMPRunner(Runner):
         """``cfg.load_from`` / ``cfg.resume``, read weights-only first; ``--resume`` without
         a path takes the newest checkpoint that reads (mmengine 0.10.7 keeps these choices
         in private attributes and takes ``last_checkpoint``, readable or not)."""
-        path, resume = self.cfg.get('load_from'), self.cfg.get('resume', False)
-        if self.checkpoint_loaded or not (path or resume):
+        resume = self.cfg.get('resume', False)
+        if self.checkpoint_loaded or not (self.cfg.get('load_from') or resume):
             return
-        path = path or newest_readable_checkpoint(self.work_dir)
+        path = self.cfg.get('load_from') or newest_readable_checkpoint(self.work_dir)
         if path is None:
             return
         load_checkpoint_weights_only(path)

@@ -1,9 +1,6 @@
-"""One live training run per work dir: an exclusive ``flock`` on ``work_dir/train.lock``.
-
-The system releases it when its process ends, however it ends, so it is never stale; the
-file names the holder for the refusal. Across hosts it holds where the shared file system
-supports ``flock`` (NFS, GPFS, Lustre with ``-o flock``); without ``flock``, a warning.
-"""
+"""One live training run per work dir: an exclusive ``flock`` on ``work_dir/train.lock``,
+dropped by the system when its process ends (never stale), the file naming the holder.
+Across hosts it holds where the file system supports ``flock``; without it, a warning."""
 
 from __future__ import annotations
 
@@ -25,14 +22,6 @@ from ..utils.errors import WorkDirLocked
 HELD: Dict[str, int] = {}
 
 
-def described(content: str) -> str:
-    """``'pid 7, host vm, started 2026-11-30 07:48:56 UTC'`` from a lock's content."""
-    try:
-        return ', '.join(f'{key} {value}' for key, value in json.loads(content).items())
-    except (ValueError, AttributeError):
-        return 'its details are being written'
-
-
 class WorkDirLock:
     """Exclusive lock on ``work_dir`` for a run of this process."""
 
@@ -41,43 +30,45 @@ class WorkDirLock:
 
     @property
     def held(self) -> bool:
-        """Whether this process holds the lock."""
         return self.path in HELD
 
     def acquire(self) -> None:
-        """Take the lock (a lock this process already holds, from an earlier run, too).
-
-        Raises:
-            WorkDirLocked: another live process holds it (named in the message).
-        """
+        """Take the lock (also one this process holds from an earlier run); raises
+        :class:`WorkDirLocked` naming the live process that holds it."""
         os.makedirs(osp.dirname(self.path), exist_ok=True)
         while not self.held:
             descriptor = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as error:
-                content = os.read(descriptor, 4096).decode(errors='replace')
+                content = os.read(descriptor, 4096)
                 os.close(descriptor)
-                if isinstance(error, BlockingIOError):
-                    raise WorkDirLocked(
-                        f'work dir {osp.dirname(self.path)} is in use by another run '
-                        f'({described(content)}); use another --work-dir, or wait for it to end'
-                    ) from error
-                message = f'cannot lock {self.path} ({error}): runs into it are not guarded'
-                print_log(message, logger='current', level=logging.WARNING)
-                return
+                if not isinstance(error, BlockingIOError):
+                    message = f'cannot lock {self.path} ({error}): runs into it are not guarded'
+                    print_log(message, logger='current', level=logging.WARNING)
+                    return
+                try:
+                    holder = ', '.join(
+                        f'{key} {value}' for key, value in json.loads(content).items()
+                    )
+                except (ValueError, AttributeError):
+                    holder = 'its details are being written'
+                raise WorkDirLocked(
+                    f'work dir {osp.dirname(self.path)} is in use by another run ({holder}); '
+                    'use another --work-dir, or wait for it to end'
+                ) from error
             try:
-                current = os.stat(self.path)
+                ours = osp.samestat(os.fstat(descriptor), os.stat(self.path))
             except FileNotFoundError:
-                current = None
-            if current is not None and osp.samestat(os.fstat(descriptor), current):
-                started = time.strftime('%Y-%m-%d %H:%M:%S %Z')
-                holder = dict(pid=os.getpid(), host=socket.gethostname(), started=started)
-                os.ftruncate(descriptor, 0)
-                os.write(descriptor, json.dumps(holder).encode())
-                HELD[self.path] = descriptor
-            else:  # released (and removed) meanwhile: lock the file now in its place
+                ours = False
+            if not ours:  # released (and removed) meanwhile: lock the file now in its place
                 os.close(descriptor)
+                continue
+            started = time.strftime('%Y-%m-%d %H:%M:%S %Z')
+            holder = dict(pid=os.getpid(), host=socket.gethostname(), started=started)
+            os.ftruncate(descriptor, 0)
+            os.write(descriptor, json.dumps(holder).encode())
+            HELD[self.path] = descriptor
 
     def release(self) -> None:
         """Give the lock back if this process holds it."""

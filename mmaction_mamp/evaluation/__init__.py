@@ -1,6 +1,6 @@
 """Evaluation helpers that need no labels at training time (k-NN on frozen features)."""
 
-from .knn import knn_class_scores, topk_accuracy
+from .knn import embed_clips, knn_class_scores, topk_accuracy
 from .pooling import pool_encoder_features
 
-__all__ = ['knn_class_scores', 'pool_encoder_features', 'topk_accuracy']
+__all__ = ['embed_clips', 'knn_class_scores', 'pool_encoder_features', 'topk_accuracy']

@@ -1,15 +1,16 @@
-"""Weighted cosine k-NN classification of frozen features.
+"""Weighted cosine k-NN classification of frozen features (Wu et al., CVPR 2018; DINO): each
+query's ``k`` most cosine-similar bank features vote for their label with weight
+``exp(similarity / temperature)``."""
 
-The usual self-supervised k-NN protocol (Wu et al., "Unsupervised Feature Learning via
-Non-Parametric Instance Discrimination", CVPR 2018; also DINO): features are L2-normalised,
-each query takes its ``k`` most cosine-similar training features, each neighbour votes for its
-label with weight ``exp(similarity / temperature)``, and a class's score is the sum of its
-votes.
-"""
-
-from typing import Dict, Sequence
+from typing import Dict, Sequence, Tuple
 
 import torch
+from mmengine.dist import all_gather, get_world_size
+from torch import nn
+from torch.nn.functional import normalize
+from torch.utils.data import DataLoader
+
+from .pooling import pool_encoder_features
 
 
 def knn_class_scores(
@@ -21,71 +22,63 @@ def knn_class_scores(
     temperature: float = 0.07,
     chunk_size: int = 1024,
 ) -> torch.Tensor:
-    """Temperature-weighted cosine k-NN class scores.
-
-    Args:
-        train_features: (N, D) labelled bank.
-        train_labels: (N,) int64 labels in [0, num_classes).
-        query_features: (Q, D) features to classify.
-        num_classes: K.
-        k: neighbours per query (all N when the bank is smaller).
-        temperature: T in the vote weight exp(cosine / T).
-        chunk_size: queries compared with the bank at a time (bounds the (chunk, N)
-            similarity matrix in memory).
-
-    Returns:
-        (Q, K) float scores: for each class the summed weights of its neighbours.
-    """
-    if train_features.dim() != 2 or query_features.dim() != 2:
-        raise ValueError(
-            f'features must be (N, D) and (Q, D), got {tuple(train_features.shape)} and '
-            f'{tuple(query_features.shape)}'
-        )
-    if train_features.shape[1] != query_features.shape[1]:
-        raise ValueError(
-            f'bank width {train_features.shape[1]} != query width {query_features.shape[1]}'
-        )
-    if train_labels.shape != train_features.shape[:1]:
-        raise ValueError(
-            f'{train_labels.numel()} labels for {train_features.shape[0]} bank features'
-        )
-    if len(train_labels) and not 0 <= int(train_labels.min()) <= int(train_labels.max()) < (
-        num_classes
-    ):
+    """(Q, K) summed vote weights per class of queries (Q, D) against a bank (N, D) with
+    labels (N,) in [0, K); ``k`` is capped at N; ``chunk_size`` queries are compared at a
+    time (bounds the similarity matrix)."""
+    shapes = [tuple(t.shape) for t in (train_features, train_labels, query_features)]
+    if len(shapes[0]) != 2 or shapes[1] != shapes[0][:1] or shapes[2][1:] != shapes[0][1:]:
+        raise ValueError(f'need bank (N, D), labels (N,), queries (Q, D) of one width: {shapes}')
+    if len(train_labels) and not 0 <= train_labels.min() <= train_labels.max() < num_classes:
         raise ValueError(f'bank labels must lie in [0, {num_classes})')
     if k < 1 or temperature <= 0:
         raise ValueError(f'need k >= 1 and temperature > 0, got k={k}, T={temperature}')
-    bank = torch.nn.functional.normalize(train_features.float(), dim=1)
-    queries = torch.nn.functional.normalize(query_features.float(), dim=1)
+    bank, queries = normalize(train_features.float(), dim=1), normalize(query_features.float())
     labels = train_labels.long().to(bank.device)
-    k = min(k, bank.shape[0])
-    scores = []
+    scores = [queries.new_zeros(0, num_classes)]
     for chunk in queries.split(chunk_size):
-        similarity, neighbours = (chunk @ bank.T).topk(k, dim=1)
-        votes = (similarity / temperature).exp()
-        chunk_scores = torch.zeros(chunk.shape[0], num_classes, device=bank.device)
-        scores.append(chunk_scores.scatter_add_(1, labels[neighbours], votes))
-    return torch.cat(scores) if scores else queries.new_zeros(0, num_classes)
+        similarity, neighbours = (chunk @ bank.T).topk(min(k, len(bank)), dim=1)
+        chunk_scores = chunk.new_zeros(len(chunk), num_classes)
+        scores.append(
+            chunk_scores.scatter_add_(1, labels[neighbours], similarity.div(temperature).exp())
+        )
+    return torch.cat(scores)
 
 
 def topk_accuracy(
     scores: torch.Tensor, labels: torch.Tensor, topk: Sequence[int] = (1, 5)
 ) -> Dict[int, float]:
-    """Fraction of queries whose label is among their ``k`` best-scored classes.
-
-    Ties are broken by ``torch.topk`` (lower class index first on CPU). A ``k`` larger than
-    the number of classes counts every query as correct.
-
-    Args:
-        scores: (Q, K) class scores.
-        labels: (Q,) true labels.
-        topk: the k values to report.
-
-    Returns:
-        ``{k: accuracy in [0, 1]}``.
-    """
+    """``{k: fraction}`` of queries whose label (Q,) is among their ``k`` best-scored classes
+    (scores (Q, K); ties broken by ``torch.topk``; ``k > K`` counts every query)."""
     if scores.shape[0] != labels.shape[0] or scores.shape[0] == 0:
         raise ValueError(f'{labels.shape[0]} labels for {scores.shape[0]} score rows')
     ranked = scores.topk(min(max(topk), scores.shape[1]), dim=1).indices
     hits = ranked == labels.to(ranked.device).long().unsqueeze(1)
     return {k: hits[:, :k].any(dim=1).double().mean().item() for k in topk}
+
+
+def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
+    """(size, ...) rows of all ranks in dataset order from this rank's (n, ...) rows, undoing
+    ``DefaultSampler``'s sharding (rank r holds r, r + W, ...; ``round_up`` padding dropped)."""
+    return torch.stack(all_gather(local), dim=1).flatten(0, 1)[:size]
+
+
+@torch.no_grad()
+def embed_clips(
+    encoder: nn.Module, preprocessor: nn.Module, loader: DataLoader
+) -> Tuple[torch.Tensor, torch.Tensor]:
+    """Features (N, D), pooled as the linear probe pools them and averaged over clips, and
+    labels (N,) of a labelled dataloader, gathered over ranks (``DefaultSampler`` order)."""
+    was_training = encoder.training
+    encoder.eval()
+    features, labels = [], []
+    for batch in loader:
+        batch = preprocessor(batch, False)
+        inputs = batch['inputs']  # (N, clips, M, T, V, C)
+        pooled = pool_encoder_features(encoder(inputs.flatten(0, 1)))
+        features.append(pooled.reshape(*inputs.shape[:2], -1).mean(dim=1))
+        labels.append(torch.cat([sample.gt_label for sample in batch['data_samples']]))
+    encoder.train(was_training)
+    local = torch.cat(features), torch.cat(labels).to(features[0].device)
+    if get_world_size() == 1:
+        return local
+    return tuple(gather_in_sampler_order(part, len(loader.dataset)) for part in local)

@@ -18,11 +18,8 @@ def _host() -> str:
 
 
 def atomic_write_bytes(path: Union[str, Path], data: bytes) -> None:
-    """Write ``data`` to ``path`` (parents created) through a temporary file, fsync, rename.
-
-    A crash, a kill or a full disk leaves the previous file or the whole new one; the
-    temporary file (named after this host and process) is removed on failure.
-    """
+    """Write ``data`` to ``path`` (parents created) through a temporary file named after this
+    host and process, fsync, rename: a crash, kill or full disk leaves the old or new file."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(
@@ -51,8 +48,8 @@ def atomic_write_bytes(path: Union[str, Path], data: bytes) -> None:
 
 
 def remove_stale_temporaries(directory: Union[str, Path]) -> List[str]:
-    """Delete (and return) the temporary files of :func:`atomic_write_bytes` whose writer
-    is dead: written on this host by a process that no longer exists (a SIGKILLed save)."""
+    """Delete (and return) the temporary files of :func:`atomic_write_bytes` whose writer,
+    on this host, no longer exists (a SIGKILLed save)."""
     removed = []
     for path in Path(directory).glob('.*.tmp'):
         match = _TEMPORARY.match(path.name)

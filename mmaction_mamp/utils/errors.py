@@ -1,11 +1,5 @@
-"""Errors that stop a run for a reason the user must fix, each with a message saying what.
-
-Registered parts (datasets, samplers, hooks, the runner) raise them before the first
-iteration (bad data, inconsistent config, unreadable or unsafe checkpoint, a work dir in
-use) or when training goes wrong (divergence). Raised anywhere, they carry the whole story
-in their message; :func:`ends_in_one_line`, around the runner's entry points, turns them
-into one ``error:`` line and the exit status :attr:`RunRefused.exit_code`.
-"""
+"""Errors that stop a run for a reason the user must fix, the whole story in their message;
+:func:`ends_in_one_line` turns them into one ``error:`` line and an exit status."""
 
 import functools
 import os
@@ -17,8 +11,7 @@ import torch.distributed as dist
 
 #: Exit status of a run whose collective timed out (a stuck or dead peer).
 PEER_TIMEOUT_STATUS = 4
-#: Seconds a process other than the first waits before it reports a failure: the first one
-#: reports the same failure, and the launcher stops the others when it exits.
+#: Seconds a process other than the first waits before reporting (the first reports it too).
 REPORT_GRACE_S = 5
 
 
@@ -55,14 +48,9 @@ class TrainingDiverged(RunRefused, FloatingPointError):
 
 
 def innermost_refusal(error: BaseException) -> Optional[RunRefused]:
-    """The original :class:`RunRefused` behind ``error``, or None.
-
-    mmengine's registry re-raises a build error as the same type with the class name
-    prefixed (``class `X` in module: ...``), once per nesting level, while handling it;
-    the original, un-prefixed message is the deepest one of that implicit
-    (``__context__``) chain. An explicit ``raise ... from`` is a message of its own and
-    is kept.
-    """
+    """The original :class:`RunRefused` behind ``error``, or None: the deepest of the implicit
+    (``__context__``) chain mmengine's registry makes, re-raising a build error with the
+    class name prefixed once per nesting level; a ``raise ... from`` is kept."""
     found = None
     while isinstance(error, RunRefused):
         found = error
@@ -78,14 +66,11 @@ def launch_rank() -> int:
 
 
 def ends_in_one_line(entry_point: Callable) -> Callable:
-    """The one place where a run's known failures become one line and an exit status.
-
-    Wraps the entry points every launcher calls (``MAMPRunner.from_cfg``, ``train``,
-    ``test``). A :class:`RunRefused` (status :attr:`~RunRefused.exit_code`) or a collective
-    that timed out (:data:`PEER_TIMEOUT_STATUS`) is printed as ``error: <message>`` on
-    stderr by the first process, then raised as ``SystemExit`` chained to it (a notebook
-    shows that). Other exceptions pass unchanged.
-    """
+    """The one place where a run's known failures become one line and an exit status, around
+    the entry points every launcher calls (``MAMPRunner.from_cfg``, ``train``, ``test``): a
+    :class:`RunRefused` (its ``exit_code``) or a timed-out collective
+    (:data:`PEER_TIMEOUT_STATUS`) is printed as ``error: <message>`` on stderr, then raised
+    as ``SystemExit`` chained to it. Other exceptions pass unchanged."""
 
     @functools.wraps(entry_point)
     def run(*args, **kwargs):

@@ -10,12 +10,8 @@ import torch
 
 @contextmanager
 def preserved_random_state() -> Iterator[None]:
-    """Restore Python's, numpy's and torch's (CPU and current CUDA device) random state.
-
-    Checks and monitors that build dataloaders or run samples through a pipeline draw
-    random numbers; wrapping them keeps a run's training losses identical with or
-    without them.
-    """
+    """Restore Python's, numpy's and torch's (CPU, current CUDA device) random state, so checks
+    and monitors that draw random numbers leave a run's losses unchanged."""
     python_state, numpy_state = random.getstate(), np.random.get_state()
     cuda = torch.cuda.is_available() and torch.cuda.is_initialized()
     with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):

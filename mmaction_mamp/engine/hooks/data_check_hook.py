@@ -9,12 +9,8 @@ from ..checkpoints import unwrap
 
 @HOOKS.register_module()
 class SkeletonDataCheckHook(Hook):
-    """The clip check (``datasets.clip_checks``) of the train, val and test data vs the model.
-
-    ``before_train``: the training dataloader and, when the run validates, the validation
-    one; ``before_test``: the test one. Labels are checked where the model classifies (it
-    has a ``cls_head``). Raises :class:`~mmaction_mamp.utils.errors.DataCheckError`.
-    """
+    """``datasets.clip_checks`` on the train (and val, when validating) or test dataloader;
+    labels where the model has a ``cls_head``. Raises ``DataCheckError``."""
 
     priority = 'LOW'
 

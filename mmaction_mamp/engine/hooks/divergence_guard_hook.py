@@ -13,15 +13,9 @@ from ..checkpoints import non_finite, non_finite_weights
 
 @HOOKS.register_module()
 class DivergenceGuardHook(Hook):
-    """Raise :class:`TrainingDiverged` when training produces NaN or infinity.
-
-    Runs after each iteration before the hooks that save: non-finite weights stop the run
-    at once (no checkpoint of them is written or rotated in); a non-finite loss (or
-    ``train/grad_norm``) after ``patience`` such iterations in a row. All ranks stop together.
-
-    Args:
-        patience: consecutive non-finite losses tolerated before stopping.
-    """
+    """Raise :class:`TrainingDiverged` after an iteration, before the hooks that save, on
+    non-finite weights at once, on a non-finite loss (or ``train/grad_norm``) after
+    ``patience`` such iterations in a row; all ranks stop together."""
 
     priority = 'ABOVE_NORMAL'
 

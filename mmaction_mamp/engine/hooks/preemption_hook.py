@@ -17,14 +17,10 @@ from ..checkpoints import BACKEND_NAME, PREEMPTED_TEMPLATE
 
 @HOOKS.register_module()
 class PreemptionHook(Hook):
-    """On SIGTERM, finish the iteration, save ``preempted_iter_<N>.pth`` and exit with 143.
-
-    All ranks stop after the same iteration; the first writes the checkpoint and
-    ``last_checkpoint`` atomically; a second SIGTERM meanwhile gets the previous handler.
-    ``--resume`` skips the batches of the epoch already trained on through the sampler's
-    public ``skip(n)`` (``SeededSampler``): the losses equal an uninterrupted run's. Runs
-    last; once ``CheckpointHook`` saved a newer checkpoint, the file is removed.
-    """
+    """On SIGTERM every rank finishes the iteration; the first saves ``preempted_iter_<N>.pth``
+    and ``last_checkpoint`` atomically; all exit with 143 (a second SIGTERM meanwhile gets
+    the previous handler). ``--resume`` skips the epoch's trained batches through the
+    sampler's ``skip(n)`` (``SeededSampler``). A newer regular checkpoint removes the file."""
 
     priority = 'LOWEST'
 

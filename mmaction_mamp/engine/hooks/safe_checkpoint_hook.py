@@ -21,21 +21,13 @@ ARGUMENTS = sorted(set(inspect.signature(CheckpointHook).parameters) - {'kwargs'
 
 @HOOKS.register_module()
 class SafeCheckpointHook(CheckpointHook):
-    """``CheckpointHook`` whose checkpoints survive kills, load anywhere and never run code.
-
-    Takes ``CheckpointHook``'s arguments (an unknown one is refused when built, not at the
-    first save) and adds, on public hook points:
-
-    - atomic local files (``atomic_local`` backend); ``before_train`` removes the
-      temporary files of killed saves. mmengine deletes the oldest kept checkpoint before
-      it writes the next one, so ``max_keep_ckpts=1`` keeps 2 (one is always complete);
-    - the message hub and meta stored as plain data (``torch.load(weights_only=True)``);
-    - ``load_from`` and, when training, ``Pretrained`` init checkpoints read weights-only
-      before mmengine reads them;
-    - resuming into a changed schedule follows the config's (``follow_config_schedule``);
-    - testing is refused on a checkpoint whose tensors differ in shape from the model's
-      (mmengine's non-strict load only logs ``size mismatch``), or a classifier on one
-      without ``cls_head.*``.
+    """``CheckpointHook`` (same arguments, an unknown one refused when built) whose files are
+    atomic (``atomic_local`` backend; ``before_train`` removes killed saves' temporary files;
+    ``max_keep_ckpts=1`` keeps 2, as mmengine deletes before it writes) and load weights-only
+    (message hub and meta as plain data). ``load_from`` and, when training, ``Pretrained``
+    files are read weights-only before mmengine reads them; a resume into a changed schedule
+    follows the config's; a test with tensors of other shapes than the model's (mmengine
+    only logs ``size mismatch``) or a classifier without ``cls_head.*`` is refused.
     """
 
     def __init__(self, interval: int = -1, *, max_keep_ckpts: int = -1, **kwargs) -> None:

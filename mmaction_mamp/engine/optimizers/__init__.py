@@ -1,5 +1,0 @@
-"""Optimizer-wrapper constructors."""
-
-from .layer_decay_optim_wrapper_constructor import LayerDecayOptimWrapperConstructor
-
-__all__ = ['LayerDecayOptimWrapperConstructor']
