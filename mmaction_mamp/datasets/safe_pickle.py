@@ -77,7 +77,9 @@ class AnnotationUnpickler(pickle.Unpickler):
         self.declared = 0
 
     def find_class(self, module: str, name: str) -> Any:
-        if not ((module, name) in ALLOWED_GLOBALS or _is_numpy_dtype_class(module, name)):
+        # numpy >= 1.25 pickles some dtypes through their classes in ``numpy.dtypes``
+        dtype_class = module == 'numpy.dtypes' and name.endswith('DType') and name.isidentifier()
+        if not ((module, name) in ALLOWED_GLOBALS or dtype_class):
             raise RefusedPickleGlobal(
                 f'{self.source}: refused to load global "{module}.{name}"; annotation pickles '
                 'may only hold builtin containers/scalars and numpy arrays, dtypes and scalars. '
@@ -85,55 +87,46 @@ class AnnotationUnpickler(pickle.Unpickler):
                 'code in it)'
             )
         found = super().find_class(module, name)
-        if found is np.ndarray:
-            return _NdarrayCall(self)
-        if name in SIZED_CONSTRUCTORS or module.startswith('numpy.dtype') or found is np.dtype:
-            return self._guarded(found, f'{module}.{name}')
+        if name in SIZED_CONSTRUCTORS or dtype_class or found in (np.ndarray, np.dtype):
+            return _CheckedCall(self, found, f'{module}.{name}')
         return found
-
-    def refuse(self, call: str, what: str) -> RefusedPickleGlobal:
-        return RefusedPickleGlobal(f'{self.source}: refused {call}: {what}')
-
-    def _guarded(self, constructor: Callable, name: str) -> Callable:
-        """``constructor`` counting what it declares against the budget (dtypes: no objects)."""
-
-        def checked(*args):
-            if name.endswith('_reconstruct') and isinstance(args[0], _NdarrayCall):
-                args = (np.ndarray,) + args[1:]
-            call = f'{name}{args!r}'[:200]
-            if name.endswith('_reconstruct'):
-                self.declare(call, _count(args[1]))
-            elif name.endswith(('bytes', 'bytearray')) and args and _is_size(args[0]):
-                self.declare(call, args[0])
-            result = constructor(*args)
-            if isinstance(result, np.dtype) and result.hasobject:
-                raise self.refuse(call, 'numpy object arrays are not annotation data')
-            return result
-
-        return checked
 
     def declare(self, call: str, size: int) -> None:
         """Count ``size`` bytes declared by ``call``; refuse beyond the file's size."""
         self.declared += size
         if self.declared > self.budget:
-            raise self.refuse(
-                call,
-                f'it would allocate {self.declared} bytes, more than the file holds '
-                f'({self.budget} bytes); annotation pickles never ask for that',
+            raise RefusedPickleGlobal(
+                f'{self.source}: refused {call}: it would allocate {self.declared} bytes, more '
+                f'than the file holds ({self.budget} bytes); annotation pickles never ask for that'
             )
 
 
-class _NdarrayCall:
-    """``numpy.ndarray`` as a pickle global: an allocation checked against the budget when
-    called, the plain class when handed to ``_reconstruct``."""
+class _CheckedCall:
+    """An allowed global whose call is counted against the budget (dtypes: no objects)
+    before it runs; handed to ``_reconstruct``, ``numpy.ndarray`` is the plain class."""
 
-    def __init__(self, unpickler: AnnotationUnpickler) -> None:
+    def __init__(self, unpickler: AnnotationUnpickler, constructor: Callable, name: str) -> None:
         self.unpickler = unpickler
+        self.constructor = constructor
+        self.name = name
 
-    def __call__(self, shape=(), dtype=float, *args) -> np.ndarray:
-        call = f'numpy.ndarray({shape!r}, {dtype!r})'
-        self.unpickler.declare(call, _count(shape) * np.dtype(dtype).itemsize)
-        return np.ndarray(shape, dtype, *args)
+    def __call__(self, *args) -> Any:
+        if self.name.endswith('_reconstruct'):
+            args = tuple(arg.constructor if isinstance(arg, _CheckedCall) else arg for arg in args)
+        call = f'{self.name}{args!r}'[:200]
+        if self.constructor is np.ndarray:
+            self.unpickler.declare(call, _ndarray_bytes(*args))
+        elif self.name.endswith('_reconstruct'):
+            self.unpickler.declare(call, _count(args[1]))
+        elif self.name.endswith(('bytes', 'bytearray')) and args and _is_size(args[0]):
+            self.unpickler.declare(call, args[0])
+        result = self.constructor(*args)
+        if isinstance(result, np.dtype) and result.hasobject:
+            raise RefusedPickleGlobal(
+                f'{self.unpickler.source}: refused {call}: numpy object arrays are not '
+                'annotation data'
+            )
+        return result
 
 
 def _is_size(value) -> bool:
@@ -146,6 +139,11 @@ def _count(shape) -> int:
     if not all(_is_size(n) and n >= 0 for n in dims):
         raise ValueError(f'shape {shape!r} is not a tuple of sizes')
     return int(np.prod(dims, dtype=object))
+
+
+def _ndarray_bytes(shape=(), dtype=float, *_) -> int:
+    """Bytes ``numpy.ndarray(shape, dtype, ...)`` allocates."""
+    return _count(shape) * np.dtype(dtype).itemsize
 
 
 #: Allowed globals that allocate as much as an integer argument asks.
@@ -165,11 +163,6 @@ class _BoundedReader:
 
     def readline(self) -> bytes:
         return self._stream.readline()
-
-
-def _is_numpy_dtype_class(module: str, name: str) -> bool:
-    """numpy >= 1.25 pickles some dtypes through their classes in ``numpy.dtypes``."""
-    return module == 'numpy.dtypes' and name.endswith('DType') and name.isidentifier()
 
 
 def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = False) -> Any:
