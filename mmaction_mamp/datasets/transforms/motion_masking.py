@@ -15,12 +15,11 @@ from typing import Optional
 import numpy as np
 import torch
 from mmaction.registry import TRANSFORMS
-from mmcv.transforms import BaseTransform
 
 from ...utils.errors import RunConfigError
 from ...utils.skeleton_tokens import patchify
 from ..clip_checks import clip_name
-from .random_source import random_source
+from .pose_transforms import SkeletonTransform, random_source
 
 
 def check_mask_ratio(mask_ratio: float) -> None:
@@ -138,7 +137,7 @@ def motion_aware_mask(
 
 
 @TRANSFORMS.register_module()
-class MotionAwareMasking(BaseTransform):
+class MotionAwareMasking(SkeletonTransform):
     """Sample the MAMP pre-training mask of every person of a clip.
 
     Tokens with more motion are masked more often (sampling without
@@ -209,11 +208,3 @@ class MotionAwareMasking(BaseTransform):
         )
         results['mask'] = mask.numpy().reshape(*keypoint.shape[:-3], num_tokens)
         return results
-
-    def __repr__(self) -> str:
-        return (
-            f'{self.__class__.__name__}(mask_ratio={self.mask_ratio}, tau={self.tau}, '
-            f'temporal_patch_size={self.temporal_patch_size}, '
-            f'spatial_patch_size={self.spatial_patch_size}, '
-            f'motion_channels={self.motion_channels})'
-        )
