@@ -13,7 +13,7 @@ from ..utils.errors import DataCheckError
 from ..utils.required_files import check_files
 from .clip_checks import ClipCheckMixin
 from .safe_pickle import load_annotation_pickle
-from .samplers.seeded_sampler import SeededSampleMixin
+from .samplers import SeededSampleMixin
 
 
 def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
