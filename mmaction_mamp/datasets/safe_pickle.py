@@ -1,17 +1,12 @@
 """Reading annotation pickles without letting them run code or exhaust memory.
 
-``pickle.load`` calls whatever global a file names, so a downloaded
-annotation file with a ``__reduce__`` payload runs it. Annotation files only
-need builtin containers and scalars plus numpy arrays, dtypes and scalars;
-:func:`load_annotation_pickle` accepts exactly those and refuses any other
-global, naming the file and the global, before anything is called.
-
-Even allowed globals can be made to allocate far more than the file holds: a few bytes
-asking for ``bytearray(5_000_000_000)``, for ``numpy.ndarray((1, 8_000_000, 25, 3))``
-(2.4 GB) or for an empty numpy array of that shape, or a length field promising gigabytes
-of data. The calls that take a size therefore may declare, all together, no more than the
-file's size, and no read asks for more than the file has left, so what unpickling
-allocates stays proportional to the file.
+``pickle.load`` calls whatever global a file names, so a downloaded annotation file with a
+``__reduce__`` payload runs it. :func:`load_annotation_pickle` accepts only builtin
+containers and scalars plus numpy arrays, dtypes and scalars, and refuses any other global,
+naming the file and the global, before anything is called. Allowed calls that take a size
+(a few bytes asking for ``bytearray(5_000_000_000)`` or a 2.4 GB ``numpy.ndarray``) may
+declare, all together, no more than the file's size, and no read asks for more than the
+file has left, so what unpickling allocates stays proportional to the file.
 """
 
 from __future__ import annotations
