@@ -87,9 +87,6 @@ class ClipSummary:
     labels: list
     malformed: Dict[int, str] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def layout(self) -> Tuple[Optional[int], Optional[int]]:
         """The (V, C) most well-formed clips have, (None, None) when none is well-formed."""
         usable = self.shapes[self.shapes[:, 0] >= 0, 2:]
@@ -188,9 +185,8 @@ def summarize_clips(data_list: Sequence[dict], num_threads: Optional[int] = None
             malformed.update({int(chunk[i]): reason for i, reason in reasons.items()})
     shapes[list(malformed)] = -1
     names = [clip_name(item, i) for i, item in enumerate(data_list)]
-    return ClipSummary(
-        names, shapes, valid_frames, [item.get('label') for item in data_list], malformed
-    )
+    labels = [item.get('label') for item in data_list]
+    return ClipSummary(names, shapes, valid_frames, labels, malformed)
 
 
 def _label_problem(label, requirements: ClipRequirements) -> Optional[str]:
@@ -259,12 +255,11 @@ def pipeline_min_valid_frames(pipeline) -> int:
 class ClipCheckMixin:
     """Check every clip in ``filter_data``, when the dataset loads (before any iteration).
 
-    The summary is kept as ``clip_summary`` for :func:`check_dataloader`. By default a bad
-    clip stops the run with every bad clip and its reason listed. With
+    A bad clip stops the run with every bad clip and its reason listed; with
     ``skip_bad_samples=True`` every bad clip is dropped whatever its reason, listed in
-    ``bad_sample_file`` (one ``name<TAB>reason`` per line) and counted in the log. Joints
-    and coordinates not stated in ``sample_requirements`` are those most clips have; the
-    class count defaults to the dataset's ``num_classes`` (mmaction2's argument).
+    ``bad_sample_file`` (``name<TAB>reason`` lines) and counted in the log. Unstated joints
+    and coordinates are those most clips have; the class count defaults to the dataset's
+    ``num_classes`` (mmaction2's argument). The summary is kept as ``clip_summary``.
 
     Args:
         sample_requirements: fields of :class:`ClipRequirements`.
@@ -345,7 +340,7 @@ def leaf_datasets(dataset) -> Iterator:
 def _summary_of(dataset) -> Optional[ClipSummary]:
     """The summary the dataset kept at load (if it still matches), else one made now."""
     summary = getattr(dataset, 'clip_summary', None)
-    if summary is not None and len(summary) == len(dataset):
+    if summary is not None and len(summary.names) == len(dataset):
         return summary
     if not hasattr(dataset, 'get_data_info'):
         return None

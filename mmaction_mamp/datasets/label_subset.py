@@ -74,8 +74,7 @@ class LabelFractionPoseDataset(SafePoseDataset):
         chosen = [
             data_list[i] for i in choose_label_subset(names, self.label_fraction, self.subset_seed)
         ]
-        chosen_names = [item[key] for item in chosen]
-        self.subset_fingerprint = subset_fingerprint(chosen_names)
+        self.subset_fingerprint = subset_fingerprint([item[key] for item in chosen])
         num_classes = len({int(item['label']) for item in chosen})
         print_log(
             f'Semi-supervised subset of split {self.split!r}: {len(chosen)} of {len(data_list)} '

@@ -52,12 +52,10 @@ class RefusedPickleGlobal(RunRefused, pickle.UnpicklingError):
 class AnnotationUnpickler(pickle.Unpickler):
     """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes).
 
-    Calls that allocate what their arguments declare (``bytes(n)``, ``bytearray(n)``,
-    ``numpy.ndarray(shape, dtype)``, ``_reconstruct(ndarray, shape, ...)``) are checked
-    before they run: together they may declare at most the file's size in bytes (real
-    data declares nothing: numpy passes the shape ``(0,)`` and fills the array from bytes
-    in the file). numpy object dtypes are refused (an object array's state can crash
-    numpy 2.x when unpickled).
+    ``bytes(n)``, ``bytearray(n)``, ``numpy.ndarray(shape, dtype)`` and ``_reconstruct(
+    ndarray, shape, ...)`` may together declare at most the file's size (real data declares
+    nothing: numpy passes the shape ``(0,)`` and fills the array from the file). numpy
+    object dtypes are refused (an object array's state can crash numpy 2.x).
 
     Args:
         file: the opened pickle.
@@ -150,10 +148,10 @@ class _BoundedReader:
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
-        self._size = os.fstat(stream.fileno()).st_size
+        self.size = os.fstat(stream.fileno()).st_size
 
     def read(self, size: int = -1) -> bytes:
-        left = self._size - self._stream.tell()
+        left = self.size - self._stream.tell()
         return self._stream.read(left if size is None or size < 0 else min(size, left))
 
     def readline(self) -> bytes:
@@ -178,8 +176,8 @@ def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = F
         try:
             if allow_unsafe_pickle:
                 return pickle.load(stream)
-            size = os.fstat(stream.fileno()).st_size
-            return AnnotationUnpickler(_BoundedReader(stream), path, size).load()
+            reader = _BoundedReader(stream)
+            return AnnotationUnpickler(reader, path, reader.size).load()
         except RefusedPickleGlobal:
             raise
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as exc:

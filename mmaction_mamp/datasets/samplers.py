@@ -13,8 +13,6 @@ from torch.utils.data import BatchSampler, Sampler
 
 from ..utils.errors import RunConfigError
 
-PIPELINE_STREAM = 0
-
 
 class SampleKey(NamedTuple):
     """What :class:`SeededSampler` yields: the run's seed, the epoch and the dataset index."""
@@ -25,7 +23,7 @@ class SampleKey(NamedTuple):
 
     def generator(self) -> np.random.Generator:
         """The sample's pipeline generator (crop, rotation, mask)."""
-        entropy = np.random.SeedSequence([self.seed, self.epoch, self.index, PIPELINE_STREAM])
+        entropy = np.random.SeedSequence([self.seed, self.epoch, self.index, 0])  # 0: pipeline
         return np.random.Generator(np.random.PCG64(entropy))
 
 
@@ -99,12 +97,10 @@ class SeededSampleMixin:
 class GlobalBatchSampler(BatchSampler):
     """Batches of ``global_batch_size / world_size`` samples per process.
 
-    MAMP's recipes were tuned for a fixed number of sequences per optimizer step
-    (pre-training: 128 = 4 GPUs x 32). The config states that global batch once and every
-    process count keeps it (8 x 16, 4 x 32, 1 x 128), so lr and schedule need no rescaling.
-    The last incomplete batch of an epoch is dropped, as in the official runs. A
-    dataloader ``batch_size`` (per process, as usual in mmengine) is accepted only with
-    ``global_batch_size=None``, never silently replaced.
+    MAMP's recipes were tuned for a fixed number of sequences per optimizer step (128 for
+    pre-training); every process count keeps it (8 x 16, 4 x 32, 1 x 128), so lr and
+    schedule need no rescaling. The last incomplete batch is dropped, as officially. A
+    per-process ``batch_size`` is accepted only without ``global_batch_size``.
 
     Args:
         sampler: the index sampler (e.g. ``SeededSampler``), built by mmengine.

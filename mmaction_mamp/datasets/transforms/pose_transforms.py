@@ -1,8 +1,4 @@
-"""Spatial skeleton transforms: centring, undetected joints, 3-D rotation, 2-D augmentation.
-
-Random transforms draw from :func:`random_source`, so a sample's draws depend only on its
-``SampleKey`` when the dataset gives one (``SeededSampleMixin``).
-"""
+"""Spatial skeleton transforms: centring, undetected joints, 3-D rotation, 2-D augmentation."""
 
 import inspect
 from typing import Sequence, Tuple, Union
@@ -18,8 +14,9 @@ RandomSource = Union[np.random.Generator, type(np.random)]
 
 
 def random_source(results: dict) -> RandomSource:
-    """The sample's own generator ``results['rng']`` when the dataset gives one, else numpy's
-    global state (seeded per worker by mmengine); both offer ``uniform`` and ``random``."""
+    """Where random transforms draw: the sample's generator ``results['rng']`` when the
+    dataset gives one (``SeededSampleMixin``), else numpy's global state (seeded per worker
+    by mmengine); both offer ``uniform`` and ``random``."""
     return results.get('rng', np.random)
 
 
@@ -33,12 +30,8 @@ class SkeletonTransform(BaseTransform):
 
 
 def checked_keypoint_score(results: dict, keypoint: np.ndarray) -> np.ndarray:
-    """``results['keypoint_score']`` (M, T, V) as float32, after checking it matches
-    ``keypoint`` (the clip check made sure it is finite).
-
-    Raises:
-        ValueError: naming the sample and the problem.
-    """
+    """``results['keypoint_score']`` (M, T, V) as float32; a ValueError naming the sample
+    unless it is there and matches ``keypoint`` (the clip check made sure it is finite)."""
     if 'keypoint_score' not in results:
         raise ValueError(
             f'sample {clip_name(results)}: no "keypoint_score" array; 2-D pose annotations '

@@ -14,6 +14,9 @@ from .pose_transforms import (
     random_source,
 )
 
+#: [first, last) of the frames a crop may take, the score cropped with them, their name.
+Span = Tuple[int, int, Optional[np.ndarray], str]
+
 
 def count_valid_frames(keypoint: np.ndarray) -> int:
     """Frames of ``keypoint`` (M, T, V, C) whose coordinate sum is non-zero."""
@@ -21,14 +24,9 @@ def count_valid_frames(keypoint: np.ndarray) -> int:
 
 
 def linear_resize_indices(in_len: int, out_len: int) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sampling positions of 1-D linear interpolation with align_corners=False.
-
-    Matches ``torch.nn.functional.interpolate(mode='linear'/'bilinear',
-    align_corners=False)``: src = (dst + 0.5) * in/out - 0.5, clamped at 0.
-
-    Returns:
-        lower indices, upper indices and upper weights, each (out_len,).
-    """
+    """Lower and upper indices and upper weights, each (out_len,), of 1-D linear resampling
+    as ``torch.nn.functional.interpolate(..., align_corners=False)``: src = (dst + 0.5) *
+    in/out - 0.5, clamped at 0."""
     src = (np.arange(out_len, dtype=np.float64) + 0.5) * (in_len / out_len) - 0.5
     src = np.maximum(src, 0.0)
     lower = np.minimum(np.floor(src).astype(np.int64), in_len - 1)
@@ -92,9 +90,7 @@ class ValidCropResize(SkeletonTransform):
             start = rng.randint(0, num_starts)
         return start, start + length
 
-    def valid_span(
-        self, results: dict, keypoint: np.ndarray
-    ) -> Tuple[int, int, Optional[np.ndarray], str]:
+    def valid_span(self, results: dict, keypoint: np.ndarray) -> Span:
         """[first, last) of the frames to crop, the score to crop along, and their name."""
         return 0, count_valid_frames(keypoint), None, 'valid (non-zero) frames'
 
@@ -143,9 +139,7 @@ class DetectedCropResize(ValidCropResize):
     float32, ``total_frames``.
     """
 
-    def valid_span(
-        self, results: dict, keypoint: np.ndarray
-    ) -> Tuple[int, int, Optional[np.ndarray], str]:
+    def valid_span(self, results: dict, keypoint: np.ndarray) -> Span:
         score = checked_keypoint_score(results, keypoint) if 'keypoint_score' in results else None
         first, last = detected_span(keypoint, score)
         return first, last, score, 'frames from the first to the last detection'
@@ -161,9 +155,8 @@ class MultiClipCropResize(SkeletonTransform):
     time and ``num_clips`` recorded, so ``FormatGCNInput`` yields (num_clips, M, clip_len, V,
     C) and the head's ``average_clips`` merges the clip scores.
 
-    Required keys: ``keypoint`` (M, T, V, C). Modified: ``keypoint``
-    (M, num_clips * clip_len, V, C) float32, ``total_frames``. Added: ``num_clips``,
-    ``clip_len``.
+    Required keys: ``keypoint`` (M, T, V, C). Modified: ``keypoint`` (M, num_clips *
+    clip_len, V, C) float32, ``total_frames``. Added: ``num_clips``, ``clip_len``.
 
     Args:
         clip_len: frames per clip (120 in every MAMP recipe).
