@@ -19,8 +19,8 @@ from mmaction_mamp.datasets.transforms import (
     RandomFlipRotateScale2D,
     ZeroUndetectedJoints,
 )
-from mmaction_mamp.datasets.transforms.augment_2d import similarity_matrix
-from mmaction_mamp.datasets.transforms.detected_crop import detected_span
+from mmaction_mamp.datasets.transforms.pose_transforms import similarity_matrix
+from mmaction_mamp.datasets.transforms.temporal_crop import detected_span
 
 IMG_SHAPE = (100, 200)  # (h, w): x is normalised by 100 px, y by 50 px
 

@@ -5,9 +5,8 @@ import pytest
 from mmengine.dataset import DefaultSampler
 from mmengine.registry import DefaultScope
 
-from mmaction_mamp.datasets import SampleKey, SeededSampler, SyntheticSkeletonDataset
-from mmaction_mamp.datasets.samplers import global_batch_sampler
-from mmaction_mamp.datasets.samplers.global_batch_sampler import GlobalBatchSampler
+from mmaction_mamp.datasets import SampleKey, SeededSampler, SyntheticSkeletonDataset, samplers
+from mmaction_mamp.datasets.samplers import GlobalBatchSampler
 from mmaction_mamp.utils.errors import RunConfigError
 
 PIPELINE = [
@@ -75,7 +74,7 @@ def world(monkeypatch):
     """Pretend to be one of ``world_size`` processes."""
 
     def set_world_size(size: int):
-        monkeypatch.setattr(global_batch_sampler, 'get_world_size', lambda: size)
+        monkeypatch.setattr(samplers, 'get_world_size', lambda: size)
 
     return set_world_size
 

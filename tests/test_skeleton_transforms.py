@@ -10,7 +10,7 @@ from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets import SafePoseDataset
 from mmaction_mamp.datasets.transforms import RandomRot3D, ValidCropResize
-from mmaction_mamp.datasets.transforms.rotation import rotation_matrix
+from mmaction_mamp.datasets.transforms.pose_transforms import rotation_matrix
 from mmaction_mamp.datasets.transforms.temporal_crop import count_valid_frames, resize_frames
 from mmaction_mamp.utils.errors import DataCheckError
 

@@ -21,7 +21,7 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from numbers import Integral
-from typing import Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import Dict, Iterator, List, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 import torch
@@ -61,8 +61,7 @@ class ClipRequirements:
     labels_required: bool = False
 
 
-@dataclass(frozen=True)
-class BadClip:
+class BadClip(NamedTuple):
     """One clip that fails the check: its position, name and reason."""
 
     position: int
@@ -88,9 +87,6 @@ class ClipSummary:
     labels: list
     malformed: Dict[int, str] = field(default_factory=dict)
 
-    def __len__(self) -> int:
-        return len(self.names)
-
     def layout(self) -> Tuple[Optional[int], Optional[int]]:
         """The (V, C) most well-formed clips have, (None, None) when none is well-formed."""
         usable = self.shapes[self.shapes[:, 0] >= 0, 2:]
@@ -100,24 +96,14 @@ class ClipSummary:
 
     def subset(self, positions: Sequence[int]) -> ClipSummary:
         """The summary of the well-formed clips at ``positions``, renumbered from 0."""
-        return ClipSummary(
-            names=[self.names[i] for i in positions],
-            shapes=self.shapes[list(positions)],
-            valid_frames=self.valid_frames[list(positions)],
-            labels=[self.labels[i] for i in positions],
-        )
+        names, labels = [self.names[i] for i in positions], [self.labels[i] for i in positions]
+        return ClipSummary(names, self.shapes[positions], self.valid_frames[positions], labels)
 
 
 def clip_name(item: dict, position: Optional[int] = None) -> str:
     """``frame_dir`` (or ``filename``) of a clip, else its position."""
     fallback = f'annotation #{position}' if position is not None else '<unnamed clip>'
     return str(item.get('frame_dir', item.get('filename', fallback)))
-
-
-def pipeline_min_valid_frames(pipeline) -> int:
-    """The most valid frames any step of a built pipeline needs (``min_valid_frames``)."""
-    steps = getattr(pipeline, 'transforms', None) or []
-    return max([getattr(step, 'min_valid_frames', 1) for step in steps] + [1])
 
 
 def _malformed_reason(item: dict) -> Optional[str]:
@@ -134,76 +120,40 @@ def _malformed_reason(item: dict) -> Optional[str]:
             f'keypoint has no {"person" if keypoint.shape[0] == 0 else "frame"} ({keypoint.shape})'
         )
     score = item.get('keypoint_score')
-    if score is not None:
-        if np.shape(score) != keypoint.shape[:3]:
-            return f'keypoint_score has shape {np.shape(score)}, expected {keypoint.shape[:3]}'
-        if not np.isfinite(score).all():
-            return 'keypoint_score holds non-finite values'
+    if score is not None and np.shape(score) != keypoint.shape[:3]:
+        return f'keypoint_score has shape {np.shape(score)}, expected {keypoint.shape[:3]}'
+    if score is not None and not np.isfinite(score).all():
+        return 'keypoint_score holds non-finite values'
     return None
 
 
-def _frame_counts(clips: Sequence[np.ndarray]) -> Tuple[np.ndarray, np.ndarray]:
-    """Valid and out-of-bound frame counts of clips sharing (M, V, C), each (len(clips),).
-
-    A frame is out of bounds when a coordinate is non-finite or beyond ±``MAX_COORDINATE``.
-    """
-    starts = np.cumsum([0] + [clip.shape[1] for clip in clips[:-1]])
-    frames = np.concatenate(clips, axis=1)  # (M, sum T, V, C)
-    with np.errstate(over='ignore', invalid='ignore'):
-        per_frame_sum = frames.sum(axis=(0, 2, 3))  # (sum T,)
-        valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
-        if frames.min() >= -MAX_COORDINATE and frames.max() <= MAX_COORDINATE:  # NaN: False
-            return valid, np.zeros_like(valid)
-        bound = np.abs(frames).max(axis=(0, 2, 3))  # only for chunks holding a bad clip
-    return valid, np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
-
-
-def _out_of_bounds_reason(clip: np.ndarray, num_frames: int) -> str:
+def _out_of_bounds_reason(clip: np.ndarray) -> str:
+    """Why a clip's coordinates are non-finite or beyond ±``MAX_COORDINATE``."""
     finite = np.isfinite(clip).all(axis=(0, 2, 3))
     if not finite.all():
         first = np.flatnonzero(~finite)[0]
         return (
             f'non-finite coordinates in {np.count_nonzero(~finite)} frame(s), first frame {first}'
         )
-    first = np.flatnonzero((np.abs(clip) > MAX_COORDINATE).any(axis=(0, 2, 3)))[0]
+    huge = np.flatnonzero((np.abs(clip) > MAX_COORDINATE).any(axis=(0, 2, 3)))
     return (
-        f'coordinates beyond ±{MAX_COORDINATE:g} in {num_frames} frame(s), first frame {first} '
+        f'coordinates beyond ±{MAX_COORDINATE:g} in {huge.size} frame(s), first frame {huge[0]} '
         '(a transform or the model would overflow to inf)'
     )
 
 
-def _count_frames(
-    clips: Dict[int, np.ndarray], valid_frames: np.ndarray, num_threads: int
-) -> Dict[int, str]:
-    """Fill ``valid_frames``; return position -> reason for out-of-bound clips."""
-    chunks: List[List[int]] = []
-    groups: Dict[tuple, List[int]] = {}
-    for position, clip in clips.items():
-        groups.setdefault((clip.shape[0],) + clip.shape[2:], []).append(position)
-    for group in groups.values():
-        chunk, size = [], 0
-        for position in group:
-            chunk.append(position)
-            size += clips[position].shape[0] * clips[position].shape[1]
-            if size >= CHUNK_FRAMES:
-                chunks.append(chunk)
-                chunk, size = [], 0
-        chunks += [chunk] if chunk else []
-
-    def count(chunk: List[int]) -> Dict[int, str]:
-        valid, non_finite = _frame_counts([clips[position] for position in chunk])
-        valid_frames[chunk] = valid
-        return {
-            position: _out_of_bounds_reason(clips[position], bad)
-            for position, bad in zip(chunk, non_finite.tolist())
-            if bad
-        }
-
-    problems: Dict[int, str] = {}
-    with ThreadPoolExecutor(max_workers=num_threads) as pool:
-        for found in pool.map(count, chunks):
-            problems.update(found)
-    return problems
+def _count_chunk(clips: List[np.ndarray]) -> Tuple[np.ndarray, Dict[int, str]]:
+    """Valid frames (len(clips),) of clips sharing (M, V, C), and index -> out-of-bound reason."""
+    starts = np.cumsum([0] + [clip.shape[1] for clip in clips[:-1]])
+    frames = np.concatenate(clips, axis=1)  # (M, sum T, V, C)
+    with np.errstate(over='ignore', invalid='ignore'):
+        per_frame_sum = frames.sum(axis=(0, 2, 3))  # (sum T,)
+        valid = np.add.reduceat((per_frame_sum != 0).astype(np.int64), starts)
+        if frames.min() >= -MAX_COORDINATE and frames.max() <= MAX_COORDINATE:  # NaN: False
+            return valid, {}
+        bound = np.abs(frames).max(axis=(0, 2, 3))  # only for chunks holding a bad clip
+    bad = np.add.reduceat((~(bound <= MAX_COORDINATE)).astype(np.int64), starts)
+    return valid, {i: _out_of_bounds_reason(clips[i]) for i in np.flatnonzero(bad).tolist()}
 
 
 def summarize_clips(data_list: Sequence[dict], num_threads: Optional[int] = None) -> ClipSummary:
@@ -215,25 +165,28 @@ def summarize_clips(data_list: Sequence[dict], num_threads: Optional[int] = None
     """
     shapes = np.full((len(data_list), 4), -1, dtype=np.int64)
     malformed: Dict[int, str] = {}
-    clips: Dict[int, np.ndarray] = {}
+    groups: Dict[tuple, List[int]] = {}
     for position, item in enumerate(data_list):
         reason = _malformed_reason(item)
         if reason is None:
-            clips[position] = item['keypoint']
-            shapes[position] = item['keypoint'].shape
+            shapes[position] = shape = item['keypoint'].shape
+            groups.setdefault((shape[0],) + shape[2:], []).append(position)
         else:
             malformed[position] = reason
+    chunks = []
+    for group in map(np.array, groups.values()):
+        chunk_of = (np.cumsum(shapes[group, 0] * shapes[group, 1]) - 1) // CHUNK_FRAMES
+        chunks += np.split(group, np.flatnonzero(np.diff(chunk_of)) + 1)
     valid_frames = np.zeros(len(data_list), dtype=np.int64)
-    malformed.update(_count_frames(clips, valid_frames, num_threads or min(8, os.cpu_count() or 1)))
-    for position in malformed:
-        shapes[position] = -1
-    return ClipSummary(
-        names=[clip_name(item, i) for i, item in enumerate(data_list)],
-        shapes=shapes,
-        valid_frames=valid_frames,
-        labels=[item.get('label') for item in data_list],
-        malformed=malformed,
-    )
+    with ThreadPoolExecutor(num_threads or min(8, os.cpu_count() or 1)) as pool:
+        counts = pool.map(lambda c: _count_chunk([data_list[i]['keypoint'] for i in c]), chunks)
+        for chunk, (valid, reasons) in zip(chunks, counts):
+            valid_frames[chunk] = valid
+            malformed.update({int(chunk[i]): reason for i, reason in reasons.items()})
+    shapes[list(malformed)] = -1
+    names = [clip_name(item, i) for i, item in enumerate(data_list)]
+    labels = [item.get('label') for item in data_list]
+    return ClipSummary(names, shapes, valid_frames, labels, malformed)
 
 
 def _label_problem(label, requirements: ClipRequirements) -> Optional[str]:
@@ -264,8 +217,7 @@ def bad_clips(summary: ClipSummary, requirements: ClipRequirements) -> List[BadC
         found = summary.shapes[:, axis]
         for position in np.flatnonzero((found >= 0) & (found != expected)).tolist():
             reasons.setdefault(position, template.format(found[position], expected))
-    short = summary.valid_frames < requirements.min_valid_frames
-    for position in np.flatnonzero(short).tolist():
+    for position in np.flatnonzero(summary.valid_frames < requirements.min_valid_frames).tolist():
         reasons.setdefault(
             position,
             f'{summary.valid_frames[position]} valid (non-zero) frame(s), fewer than the '
@@ -279,15 +231,11 @@ def bad_clips(summary: ClipSummary, requirements: ClipRequirements) -> List[BadC
 
 
 def clip_report(bad: Sequence[BadClip], source: str, verb: str = '') -> str:
-    """``N bad sample(s) in SOURCE:``, then ``name: reason`` per clip (``REPORT_LIMIT`` at most).
-
-    ``verb`` (e.g. ``'Skipped'``) starts the header.
-    """
-    shown = bad[:REPORT_LIMIT]
+    """``[VERB] N bad sample(s) in SOURCE:``, then ``name: reason`` per clip (``REPORT_LIMIT``)."""
     lines = [f'{verb} {len(bad)} bad sample(s) in {source}:'.strip()]
-    lines += [f'  {clip.name}: {clip.reason}' for clip in shown]
-    if len(shown) < len(bad):
-        lines.append(f'  ... and {len(bad) - len(shown)} more')
+    lines += [f'  {clip.name}: {clip.reason}' for clip in bad[:REPORT_LIMIT]]
+    if len(bad) > REPORT_LIMIT:
+        lines.append(f'  ... and {len(bad) - REPORT_LIMIT} more')
     return '\n'.join(lines)
 
 
@@ -298,15 +246,20 @@ def dataset_source(dataset) -> str:
     return source if split is None else f'{source} (split {split!r})'
 
 
+def pipeline_min_valid_frames(pipeline) -> int:
+    """The most valid frames any step of a built pipeline needs (``min_valid_frames``)."""
+    steps = getattr(pipeline, 'transforms', None) or []
+    return max([getattr(step, 'min_valid_frames', 1) for step in steps] + [1])
+
+
 class ClipCheckMixin:
     """Check every clip in ``filter_data``, when the dataset loads (before any iteration).
 
-    The summary is kept as ``clip_summary`` for :func:`check_dataloader`. By default a bad
-    clip stops the run with every bad clip and its reason listed. With
+    A bad clip stops the run with every bad clip and its reason listed; with
     ``skip_bad_samples=True`` every bad clip is dropped whatever its reason, listed in
-    ``bad_sample_file`` (one ``name<TAB>reason`` per line) and counted in the log. Joints
-    and coordinates not stated in ``sample_requirements`` are those most clips have; the
-    class count defaults to the dataset's ``num_classes`` (mmaction2's argument).
+    ``bad_sample_file`` (``name<TAB>reason`` lines) and counted in the log. Unstated joints
+    and coordinates are those most clips have; the class count defaults to the dataset's
+    ``num_classes`` (mmaction2's argument). The summary is kept as ``clip_summary``.
 
     Args:
         sample_requirements: fields of :class:`ClipRequirements`.
@@ -371,24 +324,23 @@ class ClipCheckMixin:
 
 
 def leaf_datasets(dataset) -> Iterator:
-    """The datasets holding clips behind ``dataset`` (``ConcatDataset`` and ``RepeatDataset``
-    style wrappers, which expose ``datasets`` / ``dataset``, looked through)."""
+    """The datasets holding clips behind ``dataset``, looking through ``ConcatDataset``-
+    (``datasets``) and ``RepeatDataset``-style (``dataset``) wrappers."""
     inner = getattr(dataset, 'datasets', None)
+    wrapped = getattr(dataset, 'dataset', None)
     if isinstance(inner, (list, tuple)):
         for part in inner:
             yield from leaf_datasets(part)
-        return
-    wrapped = getattr(dataset, 'dataset', None)
-    if wrapped is not None and wrapped is not dataset:
+    elif wrapped is not None and wrapped is not dataset:
         yield from leaf_datasets(wrapped)
-        return
-    yield dataset
+    else:
+        yield dataset
 
 
 def _summary_of(dataset) -> Optional[ClipSummary]:
     """The summary the dataset kept at load (if it still matches), else one made now."""
     summary = getattr(dataset, 'clip_summary', None)
-    if summary is not None and len(summary) == len(dataset):
+    if summary is not None and len(summary.names) == len(dataset):
         return summary
     if not hasattr(dataset, 'get_data_info'):
         return None
@@ -418,14 +370,13 @@ def _dry_run_problems(dataset, encoder, index: int, name: str) -> List[str]:
         if found != wanted
     ]
     sample = packed['data_samples'][0]
-    if not problems and 'mask' in sample:
-        tokens = torch.as_tensor(sample.mask).shape[-1]
-        if tokens != encoder.num_tokens:
-            problems.append(
-                f'MotionAwareMasking gives {tokens} tokens per person, the encoder has '
-                f"{encoder.num_tokens}: use the encoder's temporal_patch_size / "
-                'spatial_patch_size in the masking step'
-            )
+    tokens = torch.as_tensor(sample.mask).shape[-1] if 'mask' in sample else encoder.num_tokens
+    if not problems and tokens != encoder.num_tokens:
+        problems.append(
+            f'MotionAwareMasking gives {tokens} tokens per person, the encoder has '
+            f"{encoder.num_tokens}: use the encoder's temporal_patch_size / "
+            'spatial_patch_size in the masking step'
+        )
     return problems
 
 
@@ -489,18 +440,18 @@ def check_dataloader(model, dataloader, name: str, labels_required: bool) -> Non
     )
     messages = []
     for dataset in leaf_datasets(dataloader.dataset):
+        where = f'{name}: {dataset_source(dataset)}'
         if len(dataset) == 0:
-            messages.append(f'{name}: {dataset_source(dataset)}: the dataset is empty')
+            messages.append(f'{where}: the dataset is empty')
             continue
-        summary, first = _summary_of(dataset), 0
+        summary, first, clip = _summary_of(dataset), 0, 'sample 0'
         if summary is not None:
             problems = _model_problems(dataset, summary, encoder, requirements, name)
             messages += problems
             if problems:
                 continue
             first = int(np.argmax(summary.shapes[:, 0] >= 0))
-        clip = summary.names[first] if summary is not None else f'sample {first}'
-        problems = _dry_run_problems(dataset, encoder, first, clip)
-        messages += [f'{name}: {dataset_source(dataset)}: {problem}' for problem in problems]
+            clip = summary.names[first]
+        messages += [f'{where}: {p}' for p in _dry_run_problems(dataset, encoder, first, clip)]
     if messages:
         raise DataCheckError('\n'.join(messages))

@@ -5,7 +5,6 @@ COCO_KEYPOINTS = (
     'left_shoulder', 'right_shoulder', 'left_elbow', 'right_elbow', 'left_wrist', 'right_wrist',
     'left_hip', 'right_hip', 'left_knee', 'right_knee', 'left_ankle', 'right_ankle',
 )  # fmt: skip
-NUM_COCO_KEYPOINTS = len(COCO_KEYPOINTS)
 # The subject's left keypoints and their right partners, pairwise (the ``left_kp`` /
 # ``right_kp`` lists mmaction2's ``Flip`` takes for COCO skeletons).
 COCO_LEFT = (1, 3, 5, 7, 9, 11, 13, 15)

@@ -11,21 +11,11 @@ from .safe_pose_dataset import SafePoseDataset
 
 
 def choose_label_subset(names: List[str], label_fraction: float, seed: int) -> List[int]:
-    """Indices of a plain random ``label_fraction`` of ``names``.
+    """Indices (ascending) of a seeded plain random ``label_fraction`` of ``names``.
 
-    ``int(len(names) * label_fraction)`` samples are drawn without
-    replacement and without stratification by class, as the official
-    semi-supervised feeder does, but from a seeded generator so the subset
-    is reproducible. The draw is made over the names sorted, so it depends
-    only on the set of names and the seed, not on the annotation order.
-
-    Args:
-        names: Sample identifiers (``frame_dir``), unique.
-        label_fraction: Fraction in (0, 1].
-        seed: Seed of ``numpy.random.default_rng``.
-
-    Returns:
-        Chosen indices into ``names``, ascending.
+    ``int(len(names) * label_fraction)`` samples without replacement or stratification, as
+    the official semi-supervised feeder, drawn with ``numpy.random.default_rng(seed)`` over
+    the sorted names: the subset depends only on the set of (unique) names and the seed.
     """
     if not 0.0 < label_fraction <= 1.0:
         raise ValueError(f'label_fraction must be in (0, 1], got {label_fraction}')
@@ -51,19 +41,16 @@ def subset_fingerprint(names: List[str]) -> str:
 class LabelFractionPoseDataset(SafePoseDataset):
     """:class:`SafePoseDataset` restricted to a seeded random fraction of its split.
 
-    The semi-supervised protocol of MAMP fine-tunes on 1% or 10% of the
-    labelled training split. The subset is plain random (not stratified by
-    class) as in the official code, drawn with ``subset_seed`` (see
-    :func:`choose_label_subset`); the log records its size, the seed, the
-    number of classes it covers and a fingerprint of the chosen
-    ``frame_dir`` names so runs can be compared.
+    MAMP's semi-supervised protocol fine-tunes on 1% or 10% of the labelled training split,
+    plain random as officially (:func:`choose_label_subset`). The log records the subset's
+    size, seed, classes present and a fingerprint of the chosen names, to compare runs.
 
     Args:
-        ann_file: Annotation pickle (see :class:`SafePoseDataset`).
-        pipeline: Data transforms.
-        label_fraction: Fraction of the split to keep, in (0, 1].
-        subset_seed: Seed of the draw. Defaults to 0.
-        **kwargs: Other :class:`SafePoseDataset` arguments (``split``, ...).
+        ann_file: annotation pickle (see :class:`SafePoseDataset`).
+        pipeline: data transforms.
+        label_fraction: fraction of the split to keep, in (0, 1].
+        subset_seed: seed of the draw.
+        **kwargs: other :class:`SafePoseDataset` arguments (``split``, ...).
     """
 
     def __init__(
@@ -87,8 +74,7 @@ class LabelFractionPoseDataset(SafePoseDataset):
         chosen = [
             data_list[i] for i in choose_label_subset(names, self.label_fraction, self.subset_seed)
         ]
-        chosen_names = [item[key] for item in chosen]
-        self.subset_fingerprint = subset_fingerprint(chosen_names)
+        self.subset_fingerprint = subset_fingerprint([item[key] for item in chosen])
         num_classes = len({int(item['label']) for item in chosen})
         print_log(
             f'Semi-supervised subset of split {self.split!r}: {len(chosen)} of {len(data_list)} '

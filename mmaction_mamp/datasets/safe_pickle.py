@@ -1,17 +1,12 @@
 """Reading annotation pickles without letting them run code or exhaust memory.
 
-``pickle.load`` calls whatever global a file names, so a downloaded
-annotation file with a ``__reduce__`` payload runs it. Annotation files only
-need builtin containers and scalars plus numpy arrays, dtypes and scalars;
-:func:`load_annotation_pickle` accepts exactly those and refuses any other
-global, naming the file and the global, before anything is called.
-
-Even allowed globals can be made to allocate far more than the file holds: a few bytes
-asking for ``bytearray(5_000_000_000)``, for ``numpy.ndarray((1, 8_000_000, 25, 3))``
-(2.4 GB) or for an empty numpy array of that shape, or a length field promising gigabytes
-of data. The calls that take a size therefore may declare, all together, no more than the
-file's size, and no read asks for more than the file has left, so what unpickling
-allocates stays proportional to the file.
+``pickle.load`` calls whatever global a file names, so a downloaded annotation file with a
+``__reduce__`` payload runs it. :func:`load_annotation_pickle` accepts only builtin
+containers and scalars plus numpy arrays, dtypes and scalars, and refuses any other global,
+naming the file and the global, before anything is called. Allowed calls that take a size
+(a few bytes asking for ``bytearray(5_000_000_000)`` or a 2.4 GB ``numpy.ndarray``) may
+declare, all together, no more than the file's size, and no read asks for more than the
+file has left, so what unpickling allocates stays proportional to the file.
 """
 
 from __future__ import annotations
@@ -57,12 +52,10 @@ class RefusedPickleGlobal(RunRefused, pickle.UnpicklingError):
 class AnnotationUnpickler(pickle.Unpickler):
     """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes).
 
-    Calls that allocate what their arguments declare (``bytes(n)``, ``bytearray(n)``,
-    ``numpy.ndarray(shape, dtype)``, ``_reconstruct(ndarray, shape, ...)``) are checked
-    before they run: together they may declare at most the file's size in bytes (real
-    data declares nothing: numpy passes the shape ``(0,)`` and fills the array from bytes
-    in the file). numpy object dtypes are refused (an object array's state can crash
-    numpy 2.x when unpickled).
+    ``bytes(n)``, ``bytearray(n)``, ``numpy.ndarray(shape, dtype)`` and ``_reconstruct(
+    ndarray, shape, ...)`` may together declare at most the file's size (real data declares
+    nothing: numpy passes the shape ``(0,)`` and fills the array from the file). numpy
+    object dtypes are refused (an object array's state can crash numpy 2.x).
 
     Args:
         file: the opened pickle.
@@ -77,7 +70,9 @@ class AnnotationUnpickler(pickle.Unpickler):
         self.declared = 0
 
     def find_class(self, module: str, name: str) -> Any:
-        if not ((module, name) in ALLOWED_GLOBALS or _is_numpy_dtype_class(module, name)):
+        # numpy >= 1.25 pickles some dtypes through their classes in ``numpy.dtypes``
+        dtype_class = module == 'numpy.dtypes' and name.endswith('DType') and name.isidentifier()
+        if not ((module, name) in ALLOWED_GLOBALS or dtype_class):
             raise RefusedPickleGlobal(
                 f'{self.source}: refused to load global "{module}.{name}"; annotation pickles '
                 'may only hold builtin containers/scalars and numpy arrays, dtypes and scalars. '
@@ -85,55 +80,46 @@ class AnnotationUnpickler(pickle.Unpickler):
                 'code in it)'
             )
         found = super().find_class(module, name)
-        if found is np.ndarray:
-            return _NdarrayCall(self)
-        if name in SIZED_CONSTRUCTORS or module.startswith('numpy.dtype') or found is np.dtype:
-            return self._guarded(found, f'{module}.{name}')
+        if name in SIZED_CONSTRUCTORS or dtype_class or found in (np.ndarray, np.dtype):
+            return _CheckedCall(self, found, f'{module}.{name}')
         return found
-
-    def refuse(self, call: str, what: str) -> RefusedPickleGlobal:
-        return RefusedPickleGlobal(f'{self.source}: refused {call}: {what}')
-
-    def _guarded(self, constructor: Callable, name: str) -> Callable:
-        """``constructor`` counting what it declares against the budget (dtypes: no objects)."""
-
-        def checked(*args):
-            if name.endswith('_reconstruct') and isinstance(args[0], _NdarrayCall):
-                args = (np.ndarray,) + args[1:]
-            call = f'{name}{args!r}'[:200]
-            if name.endswith('_reconstruct'):
-                self.declare(call, _count(args[1]))
-            elif name.endswith(('bytes', 'bytearray')) and args and _is_size(args[0]):
-                self.declare(call, args[0])
-            result = constructor(*args)
-            if isinstance(result, np.dtype) and result.hasobject:
-                raise self.refuse(call, 'numpy object arrays are not annotation data')
-            return result
-
-        return checked
 
     def declare(self, call: str, size: int) -> None:
         """Count ``size`` bytes declared by ``call``; refuse beyond the file's size."""
         self.declared += size
         if self.declared > self.budget:
-            raise self.refuse(
-                call,
-                f'it would allocate {self.declared} bytes, more than the file holds '
-                f'({self.budget} bytes); annotation pickles never ask for that',
+            raise RefusedPickleGlobal(
+                f'{self.source}: refused {call}: it would allocate {self.declared} bytes, more '
+                f'than the file holds ({self.budget} bytes); annotation pickles never ask for that'
             )
 
 
-class _NdarrayCall:
-    """``numpy.ndarray`` as a pickle global: an allocation checked against the budget when
-    called, the plain class when handed to ``_reconstruct``."""
+class _CheckedCall:
+    """An allowed global whose call is counted against the budget (dtypes: no objects)
+    before it runs; handed to ``_reconstruct``, ``numpy.ndarray`` is the plain class."""
 
-    def __init__(self, unpickler: AnnotationUnpickler) -> None:
+    def __init__(self, unpickler: AnnotationUnpickler, constructor: Callable, name: str) -> None:
         self.unpickler = unpickler
+        self.constructor = constructor
+        self.name = name
 
-    def __call__(self, shape=(), dtype=float, *args) -> np.ndarray:
-        call = f'numpy.ndarray({shape!r}, {dtype!r})'
-        self.unpickler.declare(call, _count(shape) * np.dtype(dtype).itemsize)
-        return np.ndarray(shape, dtype, *args)
+    def __call__(self, *args) -> Any:
+        if self.name.endswith('_reconstruct'):
+            args = tuple(arg.constructor if isinstance(arg, _CheckedCall) else arg for arg in args)
+        call = f'{self.name}{args!r}'[:200]
+        if self.constructor is np.ndarray:
+            self.unpickler.declare(call, _ndarray_bytes(*args))
+        elif self.name.endswith('_reconstruct'):
+            self.unpickler.declare(call, _count(args[1]))
+        elif self.name.endswith(('bytes', 'bytearray')) and args and _is_size(args[0]):
+            self.unpickler.declare(call, args[0])
+        result = self.constructor(*args)
+        if isinstance(result, np.dtype) and result.hasobject:
+            raise RefusedPickleGlobal(
+                f'{self.unpickler.source}: refused {call}: numpy object arrays are not '
+                'annotation data'
+            )
+        return result
 
 
 def _is_size(value) -> bool:
@@ -148,6 +134,11 @@ def _count(shape) -> int:
     return int(np.prod(dims, dtype=object))
 
 
+def _ndarray_bytes(shape=(), dtype=float, *_) -> int:
+    """Bytes ``numpy.ndarray(shape, dtype, ...)`` allocates."""
+    return _count(shape) * np.dtype(dtype).itemsize
+
+
 #: Allowed globals that allocate as much as an integer argument asks.
 SIZED_CONSTRUCTORS = frozenset({'bytes', 'bytearray', '_reconstruct'})
 
@@ -157,19 +148,14 @@ class _BoundedReader:
 
     def __init__(self, stream: BinaryIO) -> None:
         self._stream = stream
-        self._size = os.fstat(stream.fileno()).st_size
+        self.size = os.fstat(stream.fileno()).st_size
 
     def read(self, size: int = -1) -> bytes:
-        left = self._size - self._stream.tell()
+        left = self.size - self._stream.tell()
         return self._stream.read(left if size is None or size < 0 else min(size, left))
 
     def readline(self) -> bytes:
         return self._stream.readline()
-
-
-def _is_numpy_dtype_class(module: str, name: str) -> bool:
-    """numpy >= 1.25 pickles some dtypes through their classes in ``numpy.dtypes``."""
-    return module == 'numpy.dtypes' and name.endswith('DType') and name.isidentifier()
 
 
 def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = False) -> Any:
@@ -190,8 +176,8 @@ def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = F
         try:
             if allow_unsafe_pickle:
                 return pickle.load(stream)
-            size = os.fstat(stream.fileno()).st_size
-            return AnnotationUnpickler(_BoundedReader(stream), path, size).load()
+            reader = _BoundedReader(stream)
+            return AnnotationUnpickler(reader, path, reader.size).load()
         except RefusedPickleGlobal:
             raise
         except (pickle.UnpicklingError, EOFError, ValueError, TypeError, IndexError) as exc:

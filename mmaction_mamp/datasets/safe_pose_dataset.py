@@ -13,17 +13,12 @@ from ..utils.errors import DataCheckError
 from ..utils.required_files import check_files
 from .clip_checks import ClipCheckMixin
 from .safe_pickle import load_annotation_pickle
-from .samplers.seeded_sampler import SeededSampleMixin
+from .samplers import SeededSampleMixin
 
 
 def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
-    """The annotations of ``split`` from a ``PoseDataset`` pickle's content.
-
-    Args:
-        content: ``dict(split={name: [identifier, ...]}, annotations=[...])``, or a
-            plain list of annotations when ``split`` is None.
-        split: split name, or None for every annotation.
-        source: the file, for messages.
+    """The annotations of ``split`` (all when None) from a ``PoseDataset`` pickle's content,
+    ``dict(split={name: [identifier, ...]}, annotations=[...])`` or a plain list.
 
     Raises:
         DataCheckError: wrong layout, missing split (the splits present are listed) or
@@ -63,18 +58,14 @@ def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
 class SafePoseDataset(ClipCheckMixin, SeededSampleMixin, PoseDataset):
     """``PoseDataset`` that cannot be made to run code and checks its data.
 
-    - Annotation pickles are read with a restricted unpickler (builtin
-      containers/scalars, numpy arrays/dtypes/scalars only); any other global
-      is refused with the file and the global named. ``allow_unsafe_pickle``
-      is the explicit opt-in to plain pickle for files you trust.
-    - Clear errors: a missing file (or a directory), an unreadable pickle, a missing
-      split (with the splits present) and an empty list name the file.
-    - Unlabelled clips (``label`` None or absent, natural for pre-training data) keep no
-      ``label`` key, so packing them works; a classifier refuses them before the first
-      iteration (``SkeletonDataCheckHook``).
-    - Every clip is checked when loaded (:class:`ClipCheckMixin`).
-    - With :class:`SeededSampler`, each sample's random draws depend only on
-      (seed, epoch, index) (:class:`SeededSampleMixin`).
+    - Annotation pickles are read by a restricted unpickler (:mod:`.safe_pickle`);
+      ``allow_unsafe_pickle`` is the explicit opt-in to plain pickle for trusted files.
+    - A missing file (or a directory), an unreadable pickle, a missing split (the splits
+      present listed) and an empty list are refused naming the file.
+    - Unlabelled clips (``label`` None or absent, natural for pre-training) keep no
+      ``label`` key, so they pack; a classifier refuses them before iteration 1.
+    - Every clip is checked when loaded (:class:`ClipCheckMixin`), and with
+      :class:`SeededSampler` each sample's draws depend only on (seed, epoch, index).
 
     Args:
         ann_file: annotation pickle (local path).

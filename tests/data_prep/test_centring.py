@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from mmaction.registry import TRANSFORMS
 
-from mmaction_mamp.datasets.transforms.centring import CentreSkeleton
+from mmaction_mamp.datasets.transforms import CentreSkeleton
 from mmaction_mamp.preparation.ntu_skeleton import process_recording, read_skeleton_file
 
 from prep_fixtures import upright, write_skeleton

@@ -5,8 +5,7 @@ import torch
 from mmaction.datasets.transforms import FormatGCNInput
 from mmaction.structures import ActionDataSample
 
-from mmaction_mamp.datasets.transforms.multi_clip_crop import MultiClipCropResize
-from mmaction_mamp.datasets.transforms.temporal_crop import ValidCropResize
+from mmaction_mamp.datasets.transforms.temporal_crop import MultiClipCropResize, ValidCropResize
 
 from small_models import small_recognizer
 

@@ -1,10 +1,6 @@
-"""Motion-aware token masking (MAMP paper, "motion-aware masking"): the one implementation.
-
-MAMP's masks are made in the data pipeline only: :class:`MotionAwareMasking` calls
-:func:`motion_aware_mask` on each clip, and the pre-training model reads the packed
-``mask``. Random numbers enter only as the ``noise`` argument, uniform in [0, 1) with one
-value per token, drawn from the sample's own generator, so a mask is a pure function of
-the clip and that noise.
+"""MAMP's motion-aware token masking, made in the data pipeline only (the model reads the
+packed ``mask``). Randomness enters only as ``noise``, uniform in [0, 1) per token from the
+sample's generator, so a mask is a pure function of the clip and that noise.
 
 Notation: B sequences (persons folded into the batch), T frames, V joints, C coordinates,
 u / p temporal / spatial patch sizes, L = T/u * V/p tokens.
@@ -15,12 +11,11 @@ from typing import Optional
 import numpy as np
 import torch
 from mmaction.registry import TRANSFORMS
-from mmcv.transforms import BaseTransform
 
 from ...utils.errors import RunConfigError
 from ...utils.skeleton_tokens import patchify
 from ..clip_checks import clip_name
-from .random_source import random_source
+from .pose_transforms import SkeletonTransform, random_source
 
 
 def check_mask_ratio(mask_ratio: float) -> None:
@@ -57,10 +52,7 @@ def num_visible_tokens(num_tokens: int, mask_ratio: float) -> int:
 
 
 def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> torch.Tensor:
-    """Mean absolute difference between temporally adjacent tokens.
-
-    Args:
-        x: (B, T, V, C) skeletons.
+    """Mean absolute difference between temporally adjacent tokens of x (B, T, V, C).
 
     Returns:
         (B, L) motion, time-major; the first temporal patch copies the second.
@@ -72,14 +64,7 @@ def token_motion(x: torch.Tensor, temporal_patch: int, spatial_patch: int) -> to
 
 
 def masking_probabilities(motion: torch.Tensor, tau: float) -> torch.Tensor:
-    """softmax_L(m / (max_L(m) * tau + 1e-10)); uniform when tau <= 0.
-
-    Args:
-        motion: (B, L) token motion.
-
-    Returns:
-        (B, L) probabilities.
-    """
+    """softmax_L(m / (max_L(m) * tau + 1e-10)) of motion m (B, L); uniform when tau <= 0."""
     if tau <= 0:
         return torch.full_like(motion, 1.0 / motion.shape[1])
     peak = motion.amax(dim=1, keepdim=True)
@@ -138,13 +123,12 @@ def motion_aware_mask(
 
 
 @TRANSFORMS.register_module()
-class MotionAwareMasking(BaseTransform):
+class MotionAwareMasking(SkeletonTransform):
     """Sample the MAMP pre-training mask of every person of a clip.
 
-    Tokens with more motion are masked more often (sampling without
-    replacement proportional to softmax(motion / (max motion * tau))).
-    Place it after ``FormatGCNInput`` so padded persons get masks too, and
-    pack the mask with ``PackActionInputs(algorithm_keys=('mask',))``.
+    Tokens with more motion are masked more often (:func:`motion_aware_mask`). Place it
+    after ``FormatGCNInput`` so padded persons get masks too, and pack the mask with
+    ``PackActionInputs(algorithm_keys=('mask',))``.
 
     Required keys: ``keypoint`` (..., T, V, C), usually (num_clips, M, T, V, C).
     Added key: ``mask`` (..., L) bool, True = masked, L = T/u * V/p.
@@ -209,11 +193,3 @@ class MotionAwareMasking(BaseTransform):
         )
         results['mask'] = mask.numpy().reshape(*keypoint.shape[:-3], num_tokens)
         return results
-
-    def __repr__(self) -> str:
-        return (
-            f'{self.__class__.__name__}(mask_ratio={self.mask_ratio}, tau={self.tau}, '
-            f'temporal_patch_size={self.temporal_patch_size}, '
-            f'spatial_patch_size={self.spatial_patch_size}, '
-            f'motion_channels={self.motion_channels})'
-        )
