@@ -15,7 +15,7 @@ from mmaction.apis import inference_recognizer, init_recognizer
 from mmengine.config import Config
 from torch import nn
 
-from ..engine.checkpoints import load_checkpoint_weights_only, require_classifier, require_fit
+from ..utils.checkpoint_files import load_checkpoint_weights_only, require_classifier, require_fit
 from ..utils.errors import CheckpointError
 
 ConfigLike = Union[str, Path, Config]

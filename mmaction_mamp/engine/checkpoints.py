@@ -1,31 +1,29 @@
-"""A run's checkpoints: atomic, free of non-finite weights, readable weights-only, resumed on
-the config's schedule. mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a
-partial file), pickles ``HistoryBuffer`` / numpy objects (weights-only loading refuses them),
-and resumes the saved schedule (a raised ``max_epochs`` freezes the lr where it ended)."""
+"""A run's checkpoints: atomic, free of non-finite weights, resumed on the config's schedule.
+mmengine 0.10 writes with ``open(path, 'wb')`` (a kill leaves a partial file) and resumes
+the saved schedule (a raised ``max_epochs`` freezes the lr where it ended)."""
 
 import warnings
-from typing import Any, Iterable, List, Optional, Tuple
+from typing import Iterable, List, Optional, Tuple
 
-import numpy as np
 import torch
 from mmengine.fileio import LocalBackend, register_backend
-from mmengine.logging import HistoryBuffer
 from mmengine.model import is_model_wrapper
 from torch import nn
 
 from ..utils.atomic_file import atomic_write_bytes
-from ..utils.required_files import (  # noqa: F401  (importable from here too)
+from ..utils.checkpoint_files import (  # noqa: F401  (importable from here too)
+    from_portable,
     is_remote,
     load_checkpoint_weights_only,
     newest_readable_checkpoint,
     require_classifier,
     require_fit,
+    to_portable,
 )
 
 #: The checkpoint ``PreemptionHook`` writes after iteration N.
 PREEMPTED_TEMPLATE = 'preempted_iter_{}.pth'
 BACKEND_NAME = 'atomic_local'
-TAG = '__portable__'
 #: Scheduler state entries that record progress; every other entry is a setting.
 PROGRESS = ('last_step', '_global_step', '_last_value')
 
@@ -58,45 +56,6 @@ class AtomicLocalBackend(LocalBackend):
 
     def put_text(self, obj: str, filepath, encoding: str = 'utf-8') -> None:
         atomic_write_bytes(filepath, obj.encode(encoding))
-
-
-def to_portable(value: Any) -> Any:
-    """``value`` with each ``HistoryBuffer`` and numeric numpy value a ``TAG``-ged dict of
-    tensors, other numpy values Python lists / scalars; containers element-wise."""
-    if isinstance(value, HistoryBuffer):
-        logs, counts = (torch.from_numpy(np.array(data)) for data in value.data)
-        return {TAG: 'HistoryBuffer', 'log_history': logs, 'count_history': counts,
-                'max_length': int(value.max_length)}  # fmt: skip
-    if isinstance(value, (np.ndarray, np.generic)):
-        array = np.array(value)
-        if array.dtype.kind not in 'biufc':  # strings, objects: plain Python values
-            return to_portable(array.tolist())
-        kind = 'ndarray' if isinstance(value, np.ndarray) else 'numpy_scalar'
-        return {TAG: kind, 'data': torch.from_numpy(array)}
-    return _map(value, to_portable)
-
-
-def from_portable(value: Any) -> Any:
-    """Inverse of :func:`to_portable`."""
-    kind = value.get(TAG) if isinstance(value, dict) else None
-    if kind == 'HistoryBuffer':
-        logs, counts = (value[key].numpy().copy() for key in ('log_history', 'count_history'))
-        return HistoryBuffer(logs, counts, value['max_length'])
-    if kind in ('ndarray', 'numpy_scalar'):
-        array = value['data'].numpy().copy()
-        return array if kind == 'ndarray' else array[()]
-    if kind is not None:
-        raise ValueError(f'unknown portable checkpoint entry {kind!r}')
-    return _map(value, from_portable)
-
-
-def _map(value: Any, convert) -> Any:
-    """``convert`` on each element of a dict / list / tuple (not named tuples)."""
-    if isinstance(value, dict):
-        return type(value)((key, convert(item)) for key, item in value.items())
-    if isinstance(value, (list, tuple)) and not hasattr(value, '_fields'):
-        return type(value)(convert(item) for item in value)
-    return value
 
 
 def _flat(schedulers) -> list:
