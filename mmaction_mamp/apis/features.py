@@ -4,8 +4,7 @@ mmaction2's ``tools/misc/clip_feature_extraction.py`` does not serve: it swaps a
 recognizer's ``cls_head`` (a pre-training config has none), reads a video list (pose
 annotations are one pickle) and loads with mmengine (not weights-only on torch 2.5). So
 only the encoder and the checkpoint's ``backbone.*`` weights are used, and the feature is
-the linear probe's (:func:`~mmaction_mamp.evaluation.pool_encoder_features`), averaged
-over the test clips.
+the k-NN monitor's (:func:`~mmaction_mamp.evaluation.embed_clips`).
 """
 
 from dataclasses import dataclass
@@ -17,7 +16,7 @@ from mmaction.registry import MODELS
 from mmengine.registry import init_default_scope
 from torch import nn
 
-from ..evaluation import pool_encoder_features
+from ..evaluation import embed_clips
 from ..utils.errors import CheckpointError
 from .inference import ConfigLike, as_config, load_checkpoint_state, load_weights
 
@@ -60,18 +59,10 @@ def init_encoder_safely(
     return encoder.to(device).eval()
 
 
-@torch.no_grad()
 def extract_features(encoder: nn.Module, dataloader: Iterable[dict]) -> FeatureSet:
-    """Pooled features, labels and names of every clip, in order, from a MAMP encoder
-    ((N, M, T, V, C) -> (N, M, D, TP, VP)) and mmaction2 batches of (num_clips, M, T, V, C)
-    ``inputs`` in dataset order (``dataloader.dataset.get_data_info`` gives ``frame_dir``)."""
-    device = next(encoder.parameters()).device
-    features, labels = [], []
-    for batch in dataloader:
-        clips = torch.stack(batch['inputs']).to(device=device, dtype=torch.float32)
-        pooled = pool_encoder_features(encoder(clips.flatten(0, 1)))
-        features.append(pooled.view(*clips.shape[:2], -1).mean(dim=1).cpu())
-        labels += [int(sample.gt_label) for sample in batch['data_samples']]
+    """:func:`~mmaction_mamp.evaluation.embed_clips` of a MAMP encoder over mmaction2 batches
+    in dataset order, with the clips' names (``dataset.get_data_info(i)['frame_dir']``)."""
+    features, labels = embed_clips(encoder, None, dataloader)
     dataset = dataloader.dataset
     names = [str(dataset.get_data_info(i).get('frame_dir', i)) for i in range(len(dataset))]
-    return FeatureSet(torch.cat(features).numpy(), np.array(labels, dtype=np.int64), names)
+    return FeatureSet(features.cpu().numpy(), labels.cpu().numpy().astype(np.int64), names)

@@ -1,16 +1,9 @@
 """Whether a skeleton clip is usable: the one data check of a run, before iteration 1.
 
-:func:`summarize_clips` reads every clip once, vectorised (NTU holds 114k clips): clips of
-one (M, V, C) are concatenated along time in chunks, reduced per frame, then per clip with
-``np.add.reduceat``, on a thread pool. :func:`bad_clips` compares the summary with
-:class:`ClipRequirements` and gives every bad clip with its reason. It is applied by
-
-- :class:`ClipCheckMixin` in a dataset's ``filter_data`` (mmengine's public override
-  point after loading), for every reason that singles out clips of that data; skip mode
-  drops them all, whatever the reason, and writes the skip list;
-- :func:`check_dataloader` (``SkeletonDataCheckHook``, ``KNNMonitorHook``), for the data
-  against the model: its joints, the head's classes, labels where used, and one dry run
-  of the pipeline (clip length, channels, token count), reusing the dataset's summary.
+:func:`summarize_clips` reads every clip once, vectorised; :func:`bad_clips` gives every
+clip failing :class:`ClipRequirements` with its reason. :class:`ClipCheckMixin` applies it
+when a dataset loads, :func:`check_dataloader` (the data check hook, the k-NN monitor)
+against the model: its joints, the head's classes, and one dry run of the pipeline.
 """
 
 from __future__ import annotations
@@ -28,7 +21,6 @@ import torch
 from mmengine.dataset import pseudo_collate
 from mmengine.dist import get_rank
 from mmengine.logging import print_log
-from mmengine.model import is_model_wrapper
 
 from ..utils.atomic_file import atomic_write_bytes
 from ..utils.errors import DataCheckError
@@ -157,7 +149,8 @@ def _count_chunk(clips: List[np.ndarray]) -> Tuple[np.ndarray, Dict[int, str]]:
 
 
 def summarize_clips(data_list: Sequence[dict], num_threads: Optional[int] = None) -> ClipSummary:
-    """Read every clip of ``data_list`` once (see the module docstring).
+    """Read every clip of ``data_list`` once: clips of one (M, V, C) concatenated along time in
+    chunks, reduced per frame, then per clip (``np.add.reduceat``), on a thread pool.
 
     Args:
         data_list: annotations (dicts with ``keypoint`` (M, T, V, C) and ``label``).
@@ -422,7 +415,7 @@ def check_dataloader(model, dataloader, name: str, labels_required: bool) -> Non
     """Check every dataset behind ``dataloader`` against ``model`` (module docstring).
 
     Args:
-        model: the runner's model (possibly wrapped).
+        model: the runner's model, unwrapped.
         dataloader: a built dataloader.
         name: its config key, for messages (e.g. ``'train_dataloader'``).
         labels_required: whether this loader's labels are used (classifier, k-NN).
@@ -430,7 +423,6 @@ def check_dataloader(model, dataloader, name: str, labels_required: bool) -> Non
     Raises:
         DataCheckError: listing every problem found.
     """
-    model = model.module if is_model_wrapper(model) else model
     encoder = getattr(model, 'backbone', None)
     if not all(hasattr(encoder, attribute) for attribute in ENCODER_ATTRIBUTES):
         encoder = None

@@ -2,13 +2,12 @@
 query's ``k`` most cosine-similar bank features vote for their label with weight
 ``exp(similarity / temperature)``."""
 
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Iterable, Optional, Sequence, Tuple
 
 import torch
 from mmengine.dist import all_gather, get_world_size
 from torch import nn
 from torch.nn.functional import normalize
-from torch.utils.data import DataLoader
 
 from .pooling import pool_encoder_features
 
@@ -64,16 +63,20 @@ def gather_in_sampler_order(local: torch.Tensor, size: int) -> torch.Tensor:
 
 @torch.no_grad()
 def embed_clips(
-    encoder: nn.Module, preprocessor: nn.Module, loader: DataLoader
+    encoder: nn.Module, preprocessor: Optional[nn.Module], loader: Iterable[dict]
 ) -> Tuple[torch.Tensor, torch.Tensor]:
     """Features (N, D), pooled as the linear probe pools them and averaged over clips, and
-    labels (N,) of a labelled dataloader, gathered over ranks (``DefaultSampler`` order)."""
-    was_training = encoder.training
+    labels (N,) of a dataloader of (num_clips, M, T, V, C) ``inputs`` (through
+    ``preprocessor``, else stacked as float32), gathered over ranks (``DefaultSampler`` order)."""
+    was_training, device = encoder.training, next(encoder.parameters()).device
     encoder.eval()
     features, labels = [], []
     for batch in loader:
-        batch = preprocessor(batch, False)
-        inputs = batch['inputs']  # (N, clips, M, T, V, C)
+        if preprocessor is None:
+            inputs = torch.stack(batch['inputs']).to(device=device, dtype=torch.float32)
+        else:
+            batch = preprocessor(batch, False)
+            inputs = batch['inputs']  # (N, clips, M, T, V, C)
         pooled = pool_encoder_features(encoder(inputs.flatten(0, 1)))
         features.append(pooled.reshape(*inputs.shape[:2], -1).mean(dim=1))
         labels.append(torch.cat([sample.gt_label for sample in batch['data_samples']]))

@@ -15,11 +15,14 @@ class SkeletonDataCheckHook(Hook):
     priority = 'LOW'
 
     def before_train(self, runner) -> None:
-        classifies = hasattr(unwrap(runner.model), 'cls_head')
-        check_dataloader(runner.model, runner.train_dataloader, 'train_dataloader', classifies)
+        model = unwrap(runner.model)
+        labels = hasattr(model, 'cls_head')
+        check_dataloader(model, runner.train_dataloader, 'train_dataloader', labels)
         if runner.val_loop is not None:
-            check_dataloader(runner.model, runner.val_dataloader, 'val_dataloader', classifies)
+            check_dataloader(model, runner.val_dataloader, 'val_dataloader', labels)
 
     def before_test(self, runner) -> None:
-        classifies = hasattr(unwrap(runner.model), 'cls_head')
-        check_dataloader(runner.model, runner.test_dataloader, 'test_dataloader', classifies)
+        model = unwrap(runner.model)
+        check_dataloader(
+            model, runner.test_dataloader, 'test_dataloader', hasattr(model, 'cls_head')
+        )

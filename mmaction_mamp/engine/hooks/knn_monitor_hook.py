@@ -70,10 +70,11 @@ class KNNMonitorHook(Hook):
         self.last_metrics: Dict[str, float] = {}
 
     def before_train(self, runner) -> None:
+        model = unwrap(runner.model)
         with preserved_random_state():
             for split, cfg in self.dataloader_cfgs.items():
                 loader = runner.build_dataloader(cfg, seed=runner.seed)
-                check_dataloader(runner.model, loader, f'KNNMonitorHook {split}_dataloader', True)
+                check_dataloader(model, loader, f'KNNMonitorHook {split}_dataloader', True)
                 self._loaders[split] = loader
 
     def after_train_epoch(self, runner) -> None:
