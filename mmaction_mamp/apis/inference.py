@@ -30,11 +30,8 @@ def as_config(config: ConfigLike, options: Optional[dict] = None) -> Config:
 
 
 def load_checkpoint_state(checkpoint: Union[str, Path]) -> Dict[str, torch.Tensor]:
-    """The ``state_dict`` of an mmengine checkpoint (or a bare state dict), read weights-only.
-
-    Raises:
-        CheckpointError: the file is missing, damaged, would run code or holds no state dict.
-    """
+    """The ``state_dict`` of an mmengine checkpoint (or a bare state dict), read weights-only;
+    :class:`CheckpointError` when missing, damaged, unsafe or holding no state dict."""
     content = load_checkpoint_weights_only(str(checkpoint))
     state = content.get('state_dict', content) if isinstance(content, dict) else None
     if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
@@ -54,11 +51,10 @@ def init_recognizer_safely(
     checkpoint: Optional[Union[str, Path]] = None,
     device: Union[str, torch.device] = 'cpu',
 ) -> nn.Module:
-    """mmaction2's ``init_recognizer`` of a linear-probe or fine-tune config with a
-    weights-only, strict load of ``checkpoint`` (None: random weights; the config's
-    ``init_cfg`` is not applied). ``model.cfg.test_pipeline`` becomes
-    ``test_dataloader.dataset.pipeline`` (what ``tools/test.py`` evaluates), which
-    mmaction2's ``inference_recognizer`` / ``inference_skeleton`` run.
+    """mmaction2's ``init_recognizer`` of a linear-probe or fine-tune config, ``checkpoint``
+    loaded weights-only and strict (None: random weights, ``init_cfg`` not applied), with
+    ``test_dataloader.dataset.pipeline`` (what ``tools/test.py`` evaluates) as
+    ``model.cfg.test_pipeline``.
 
     Raises:
         ValueError: a config without a classification head or a test pipeline.

@@ -39,19 +39,10 @@ def subset_fingerprint(names: List[str]) -> str:
 
 @DATASETS.register_module()
 class LabelFractionPoseDataset(SafePoseDataset):
-    """:class:`SafePoseDataset` restricted to a seeded random fraction of its split.
-
-    MAMP's semi-supervised protocol fine-tunes on 1% or 10% of the labelled training split,
-    plain random as officially (:func:`choose_label_subset`). The log records the subset's
-    size, seed, classes present and a fingerprint of the chosen names, to compare runs.
-
-    Args:
-        ann_file: annotation pickle (see :class:`SafePoseDataset`).
-        pipeline: data transforms.
-        label_fraction: fraction of the split to keep, in (0, 1].
-        subset_seed: seed of the draw.
-        **kwargs: other :class:`SafePoseDataset` arguments (``split``, ...).
-    """
+    """:class:`SafePoseDataset` restricted to a seeded random ``label_fraction`` in (0, 1] of
+    its split, drawn with ``subset_seed`` (:func:`choose_label_subset`): MAMP's
+    semi-supervised protocol (1 % or 10 %). The log records the subset's size, seed,
+    classes present and a fingerprint of the chosen names, to compare runs."""
 
     def __init__(
         self,

@@ -1,13 +1,7 @@
-"""Reading annotation pickles without letting them run code or exhaust memory.
-
-``pickle.load`` calls whatever global a file names, so a downloaded annotation file with a
-``__reduce__`` payload runs it. :func:`load_annotation_pickle` accepts only builtin
-containers and scalars plus numpy arrays, dtypes and scalars, and refuses any other global,
-naming the file and the global, before anything is called. Allowed calls that take a size
-(a few bytes asking for ``bytearray(5_000_000_000)`` or a 2.4 GB ``numpy.ndarray``) may
-declare, all together, no more than the file's size, and no read asks for more than the
-file has left, so what unpickling allocates stays proportional to the file.
-"""
+"""Reading annotation pickles without letting them run code or exhaust memory: only builtin
+containers and scalars plus numpy arrays, dtypes and scalars are unpickled (any other global
+is refused, naming the file and the global, before anything is called), and what unpickling
+allocates stays proportional to the file (:class:`AnnotationUnpickler`)."""
 
 from __future__ import annotations
 
@@ -50,18 +44,11 @@ class RefusedPickleGlobal(RunRefused, pickle.UnpicklingError):
 
 
 class AnnotationUnpickler(pickle.Unpickler):
-    """Unpickler resolving only :data:`ALLOWED_GLOBALS` (and numpy's dtype classes).
-
-    ``bytes(n)``, ``bytearray(n)``, ``numpy.ndarray(shape, dtype)`` and ``_reconstruct(
-    ndarray, shape, ...)`` may together declare at most the file's size (real data declares
-    nothing: numpy passes the shape ``(0,)`` and fills the array from the file). numpy
-    object dtypes are refused (an object array's state can crash numpy 2.x).
-
-    Args:
-        file: the opened pickle.
-        source: its name, for messages.
-        size: its size in bytes (the allocation budget).
-    """
+    """Unpickler of :data:`ALLOWED_GLOBALS` (and numpy's dtype classes) from ``file``, named
+    ``source``: ``bytes(n)``, ``bytearray(n)``, ``numpy.ndarray(shape, dtype)`` and
+    ``_reconstruct(ndarray, shape, ...)`` may together declare at most ``size`` bytes, the
+    file's (real data declares nothing: numpy passes the shape ``(0,)`` and fills the array
+    from the file); object dtypes are refused (their state can crash numpy 2.x)."""
 
     def __init__(self, file, source: str, size: int) -> None:
         super().__init__(file)
@@ -159,12 +146,8 @@ class _BoundedReader:
 
 
 def load_annotation_pickle(path: Union[str, Path], allow_unsafe_pickle: bool = False) -> Any:
-    """Unpickle an annotation file, refusing code unless ``allow_unsafe_pickle``.
-
-    Args:
-        path: local pickle file.
-        allow_unsafe_pickle: use plain ``pickle.load`` (only for files you trust:
-            any code in them runs).
+    """Unpickle a local annotation file; ``allow_unsafe_pickle``: plain ``pickle.load``
+    (only for files you trust: any code in them runs).
 
     Raises:
         FileNotFoundError: the file does not exist.

@@ -56,23 +56,11 @@ def select_split(content: Any, split: Optional[str], source: str) -> List[dict]:
 
 @DATASETS.register_module()
 class SafePoseDataset(ClipCheckMixin, SeededSampleMixin, PoseDataset):
-    """``PoseDataset`` that cannot be made to run code and checks its data.
-
-    - Annotation pickles are read by a restricted unpickler (:mod:`.safe_pickle`);
-      ``allow_unsafe_pickle`` is the explicit opt-in to plain pickle for trusted files.
-    - A missing file (or a directory), an unreadable pickle, a missing split (the splits
-      present listed) and an empty list are refused naming the file.
-    - Unlabelled clips (``label`` None or absent, natural for pre-training) keep no
-      ``label`` key, so they pack; a classifier refuses them before iteration 1.
-    - Every clip is checked when loaded (:class:`ClipCheckMixin`), and with
-      :class:`SeededSampler` each sample's draws depend only on (seed, epoch, index).
-
-    Args:
-        ann_file: annotation pickle (local path).
-        pipeline: data transforms.
-        allow_unsafe_pickle: load ``ann_file`` with plain pickle (runs any code in it).
-        **kwargs: ``PoseDataset`` and :class:`ClipCheckMixin` arguments
-            (``split``, ``test_mode``, ``sample_requirements``, ...).
+    """``PoseDataset`` reading ``ann_file`` with a restricted unpickler (:mod:`.safe_pickle`;
+    ``allow_unsafe_pickle=True`` opts in to plain pickle), refusing a missing file, an
+    unreadable pickle, a missing split or an empty list naming the file, and checking every
+    clip when loaded (:class:`ClipCheckMixin`'s arguments in ``**kwargs``). Unlabelled clips
+    keep no ``label`` key, so they pack (a classifier refuses them before iteration 1).
     """
 
     def __init__(self, ann_file: str, pipeline: list, allow_unsafe_pickle: bool = False, **kwargs):

@@ -31,14 +31,11 @@ class SampleKey(NamedTuple):
 class SeededSampler(DefaultSampler):
     """mmengine's ``DefaultSampler`` order, yielding ``SampleKey(seed, epoch, index)``.
 
-    mmengine seeds numpy once per DataLoader worker, so a sample's crop, rotation and mask
-    depend on the worker that loads it and how far its stream has advanced, none of which
-    is in a checkpoint. Here each sample draws from a generator of (seed, epoch, index)
-    alone (:class:`SeededSampleMixin`), so a resumed run, or one with another
-    ``num_workers``, draws the same numbers. Shuffling, padding and rank split are
-    ``DefaultSampler``'s; the epoch comes from ``set_epoch`` (``DistSamplerSeedHook``) in
-    the main process. ``skip(n)`` leaves out the first ``n`` samples of the current epoch
-    (until the next ``set_epoch``), so a run resumed mid-epoch continues where it stopped.
+    mmengine seeds numpy once per DataLoader worker, so a sample's draws depend on the
+    worker and its stream, which no checkpoint holds. Here each sample draws from a
+    generator of (seed, epoch, index) alone (:class:`SeededSampleMixin`): a resumed run, or
+    one with another ``num_workers``, draws the same numbers. ``skip(n)`` leaves out the
+    first ``n`` samples of the current epoch (until the next ``set_epoch``).
     """
 
     def __init__(self, dataset, *args, **kwargs) -> None:
@@ -95,12 +92,8 @@ class SeededSampleMixin:
 
 @DATA_SAMPLERS.register_module()
 class GlobalBatchSampler(BatchSampler):
-    """Batches of ``global_batch_size / world_size`` samples per process.
-
-    MAMP's recipes were tuned for a fixed number of sequences per optimizer step (128 for
-    pre-training); every process count keeps it (8 x 16, 4 x 32, 1 x 128), so lr and
-    schedule need no rescaling. The last incomplete batch is dropped, as officially. A
-    per-process ``batch_size`` is accepted only without ``global_batch_size``.
+    """Batches of ``global_batch_size / world_size`` samples per process: MAMP's recipes keep
+    their sequences per optimizer step on any process count (8 x 16, 4 x 32, 1 x 128).
 
     Args:
         sampler: the index sampler (e.g. ``SeededSampler``), built by mmengine.

@@ -1,9 +1,5 @@
-"""Read the official MAMP ``.pth`` files and map their names to this project's.
-
-Official files are dicts with ``model`` (state dict), ``optimizer``, ``epoch``, ``scaler``
-and ``args`` (an :class:`argparse.Namespace`), read weights-only with only
-``argparse.Namespace`` allow-listed: never unpickled without restriction.
-"""
+"""Read the official MAMP ``.pth`` files (dicts with ``model``, ``optimizer``, ``epoch``,
+``scaler`` and an ``argparse.Namespace`` ``args``) and map their names to this project's."""
 
 import argparse
 import pickle
@@ -34,7 +30,8 @@ _LINEAR_PROBE_BN_EPS = 1e-6  # main_linprobe.py's BatchNorm, MAMPLinearHead's de
 
 
 def load_official_checkpoint(path: str) -> Dict[str, Any]:
-    """The checkpoint dict of an official ``.pth``; ``['model']`` is its state dict.
+    """The checkpoint dict of an official ``.pth``, read weights-only with only
+    ``argparse.Namespace`` allowed; ``['model']`` is its state dict.
 
     Raises:
         RuntimeError: the file needs a class other than ``argparse.Namespace``.

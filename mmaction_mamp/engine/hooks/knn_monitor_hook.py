@@ -21,23 +21,14 @@ DEFAULT_SAMPLER = ('DefaultSampler', 'mmengine.DefaultSampler')
 
 @HOOKS.register_module()
 class KNNMonitorHook(Hook):
-    """Weighted k-NN accuracy (%) of the encoder on labelled data, every ``interval`` epochs
-    and after the last, to the message hub (``knn/top1`` ...), the log and the visualizer.
+    """Weighted k-NN accuracy (%) of the encoder (``k`` neighbours, vote weight exp(cosine /
+    ``temperature``), ``topk``), every ``interval`` epochs and after the last, to the message
+    hub (``knn/top1`` ...), the log and the visualizer; the random streams are restored.
 
-    Its two dataloaders (a labelled bank and the clips to classify, unshuffled
-    ``DefaultSampler``) are checked with the run's clip check before iteration 1; features
-    come from :func:`embed_clips`. The random streams are restored: training is unaffected.
-
-    Args:
-        train_dataloader: dataloader config of the labelled bank.
-        val_dataloader: dataloader config of the clips to classify.
-        interval: evaluate every ``interval`` epochs.
-        k: neighbours.
-        temperature: T of the vote weight exp(cosine / T).
-        topk: accuracies to report.
-        compare_random_init: after training, also score (and tabulate against the trained
-            one) an encoder built from ``model.backbone`` with torch seed ``randomness.seed``
-            (else 0).
+    ``train_dataloader`` (the labelled bank) and ``val_dataloader`` (the clips to classify),
+    unshuffled ``DefaultSampler`` configs, are checked with the run's clip check before
+    iteration 1. ``compare_random_init``: after training, also score (and tabulate) an
+    encoder built from ``model.backbone`` with torch seed ``randomness.seed`` (else 0).
     """
 
     priority = 'LOW'

@@ -1,12 +1,8 @@
-"""A lighter MAMP decoder: patch queries that cross-attend to the visible tokens.
-
-``MAMPMotionHead`` runs self-attention over all L tokens, 90 % of them mask tokens. After
-two successors of MAMP (neither has released code; this is our formulation): AMR (CVPR
-2026, arXiv 2606.11450) - learnable queries with their own position embeddings that only
-cross-attend to the visible tokens, each predicting a patch of tokens, and a motion-energy
-weighted loss; GFP (ICCV 2025, arXiv 2509.03609) - a coarser temporal grid of outputs.
-MAMP's target, masked loss and the ``forward`` / ``loss`` interface stay, so the ``MAMP``
-model, the masking and the encoder are unchanged.
+"""A lighter MAMP decoder: patch queries that cross-attend to the visible tokens, instead of
+``MAMPMotionHead``'s self-attention over all L tokens (90 % mask tokens). Our formulation
+after AMR (CVPR 2026, arXiv 2606.11450: cross-attending queries, motion-energy weighted
+loss) and GFP (ICCV 2025, arXiv 2509.03609: a coarser output grid), neither with released
+code. MAMP's target, masked loss and ``forward`` / ``loss`` interface stay.
 
 Notation: B sequences, K visible tokens, TP x VP = L token grid, qt x qv tokens per query
 patch, Q = (TP/qt) * (VP/qv) queries, Dd decoder width, P = u*p*C values per token.

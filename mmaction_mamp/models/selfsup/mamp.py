@@ -20,18 +20,11 @@ ENCODER_GEOMETRY = (
 
 @MODELS.register_module()
 class MAMP(BaseModel):
-    """Masked Motion Predictor: encoder on visible tokens, decoder predicts motion. Masks
-    come from the pipeline (``MotionAwareMasking``, packed as a data-sample field).
-
-    Args:
-        backbone: the encoder (``MAMPTransformer``).
-        head: the decoder and loss (``MAMPMotionHead``); :data:`ENCODER_GEOMETRY` keys
-            may be left out (a value differing from the encoder's is an error).
-        skip_absent_persons: opt-in speed-up: all-zero persons (the padded second actor
-            of one-person clips) leave encoder, decoder and loss. Not faithful: the
-            official loss averages over their masked tokens too.
-        data_preprocessor: defaults to mmaction2's ``ActionDataPreprocessor``.
-    """
+    """Masked Motion Predictor: the ``backbone`` encodes the visible tokens, the ``head``
+    predicts their motion (its :data:`ENCODER_GEOMETRY` follows the encoder's), masks come
+    from the pipeline (``MotionAwareMasking``). ``skip_absent_persons``: opt-in speed-up,
+    all-zero persons (the padded second actor) leave encoder, decoder and loss (not
+    faithful: the official loss averages over their masked tokens too)."""
 
     def __init__(
         self,
