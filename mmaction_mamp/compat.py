@@ -1,9 +1,6 @@
 """Make ``import mmaction.models`` work with the PyPI mmaction2 1.2.0 wheel, whose
-``models/localizers/__init__.py`` imports ``.drn.drn.DRN`` but which lacks ``drn``.
-
-Only where it is missing, a placeholder package stands in. Its ``DRN`` is not registered
-(``type='DRN'`` fails as usual) and, built directly, says what is missing.
-"""
+``models/localizers/__init__.py`` imports ``.drn.drn.DRN`` but which lacks ``drn``: where
+it is missing, a placeholder stands in (not registered; built directly, it says why)."""
 
 import importlib.util
 import sys

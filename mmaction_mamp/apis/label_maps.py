@@ -1,12 +1,7 @@
-"""Class names of NTU RGB+D 60 / 120 and PKU-MMD, and label-map files.
-
-mmaction2's label-map files (``tools/data/skeleton/label_map_ntu60.txt``, one name per
-line) are read as they are, but its wheel ships none and it has none for PKU-MMD, so the
-datasets' own action lists ship as package data (``class_names/*.txt``), in label order:
-NTU RGB+D as listed by its authors (NTU-60 is the first 60 of NTU-120), PKU-MMD's 51
-actions alphabetically. As a file for mmaction2's ``demo/demo_skeleton.py --label-map``:
-``python -m mmaction_mamp.apis.label_maps ntu60``.
-"""
+"""Class names of NTU RGB+D 60 / 120 and PKU-MMD, and label-map files (one name per line,
+as mmaction2's). mmaction2's wheel ships none and has none for PKU-MMD, so the action
+lists ship as package data (``class_names/*.txt``) in label order; as a file for
+``demo/demo_skeleton.py --label-map``: ``python -m mmaction_mamp.apis.label_maps ntu60``."""
 
 import sys
 from pathlib import Path

@@ -36,15 +36,9 @@ ENCODER_ATTRIBUTES = ('num_frames', 'num_joints', 'in_channels', 'num_tokens')
 
 @dataclass(frozen=True)
 class ClipRequirements:
-    """What every clip must satisfy (None: not checked, or the layout most clips have).
-
-    Attributes:
-        num_joints: joints V per frame.
-        num_coords: coordinates C per joint.
-        min_valid_frames: fewest valid (non-zero) frames (one token's worth).
-        num_classes: labels must be integers in [0, num_classes).
-        labels_required: every clip must have a label (implied by num_classes).
-    """
+    """What every clip must satisfy: ``num_joints`` V and ``num_coords`` C (None: the layout
+    most clips have), ``min_valid_frames`` valid (non-zero) frames, labels in [0,
+    ``num_classes``) and present if ``labels_required`` (or ``num_classes`` is set)."""
 
     num_joints: Optional[int] = None
     num_coords: Optional[int] = None
@@ -63,15 +57,10 @@ class BadClip(NamedTuple):
 
 @dataclass
 class ClipSummary:
-    """What the check needs of every clip of a dataset, in list order.
-
-    Attributes:
-        names: ``frame_dir`` (or ``filename``) of each clip.
-        shapes: (N, 4) int (M, T, V, C); rows of malformed clips are -1.
-        valid_frames: (N,) frames whose coordinate sum is non-zero.
-        labels: the raw ``label`` values (None where absent).
-        malformed: position -> reason for clips unusable whatever the requirements.
-    """
+    """What the check needs of every clip, in list order: ``names`` (``frame_dir`` or
+    ``filename``), ``shapes`` (N, 4) int (M, T, V, C) (-1 rows: malformed), ``valid_frames``
+    (N,) frames of non-zero coordinate sum, raw ``labels`` (None where absent), and
+    ``malformed``: position -> reason, for clips unusable whatever the requirements."""
 
     names: List[str]
     shapes: np.ndarray
@@ -246,19 +235,12 @@ def pipeline_min_valid_frames(pipeline) -> int:
 
 
 class ClipCheckMixin:
-    """Check every clip in ``filter_data``, when the dataset loads (before any iteration).
-
-    A bad clip stops the run with every bad clip and its reason listed; with
-    ``skip_bad_samples=True`` every bad clip is dropped whatever its reason, listed in
-    ``bad_sample_file`` (``name<TAB>reason`` lines) and counted in the log. Unstated joints
-    and coordinates are those most clips have; the class count defaults to the dataset's
-    ``num_classes`` (mmaction2's argument). The summary is kept as ``clip_summary``.
-
-    Args:
-        sample_requirements: fields of :class:`ClipRequirements`.
-        skip_bad_samples: drop bad clips instead of raising.
-        bad_sample_file: where skip mode lists the dropped clips.
-    """
+    """Check every clip in ``filter_data`` (mmengine's override point after loading) against
+    ``sample_requirements`` (:class:`ClipRequirements` fields; the class count defaults to
+    the dataset's ``num_classes``). A bad clip stops the run with every bad clip and its
+    reason listed; with ``skip_bad_samples=True`` every bad clip is dropped whatever its
+    reason, listed in ``bad_sample_file`` (``name<TAB>reason`` lines) and counted in the
+    log. The summary is kept as ``clip_summary``."""
 
     def __init__(
         self,

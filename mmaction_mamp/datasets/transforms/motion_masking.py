@@ -19,11 +19,8 @@ from .pose_transforms import SkeletonTransform, random_source
 
 
 def check_mask_ratio(mask_ratio: float) -> None:
-    """Refuse a ratio that masks nothing (the loss would be 0 / 0) or everything.
-
-    Raises:
-        RunConfigError: when the pipeline is built, before the run starts.
-    """
+    """Refuse (:class:`RunConfigError`, when the pipeline is built) a ratio that masks
+    nothing (the loss would be 0 / 0) or everything."""
     if not 0.0 < mask_ratio < 1.0:
         raise RunConfigError(
             f'MotionAwareMasking: mask_ratio must be in (0, 1), got {mask_ratio}: with no '
@@ -33,14 +30,8 @@ def check_mask_ratio(mask_ratio: float) -> None:
 
 
 def num_visible_tokens(num_tokens: int, mask_ratio: float) -> int:
-    """Tokens left visible: ``int(L * (1 - mask_ratio))``, as the official code.
-
-    For L = 750 and 0.9 this is ``int(74.99999999999999) = 74``.
-
-    Raises:
-        RunConfigError: the ratio leaves no visible or no masked token of ``num_tokens``
-            (the data check's dry run of the pipeline meets it before iteration 1).
-    """
+    """Tokens left visible: ``int(L * (1 - mask_ratio))`` as officially (L = 750, 0.9: 74);
+    :class:`RunConfigError` when none stays visible or masked (met by the data check)."""
     check_mask_ratio(mask_ratio)
     num_visible = int(num_tokens * (1 - mask_ratio))
     if not 0 < num_visible < num_tokens:
@@ -72,20 +63,9 @@ def masking_probabilities(motion: torch.Tensor, tau: float) -> torch.Tensor:
 
 
 def gumbel_topk_mask(probs: torch.Tensor, num_visible: int, noise: torch.Tensor) -> torch.Tensor:
-    """Mask tokens by sampling without replacement proportional to ``probs``.
-
-    score = log(p) - log(-log(U + 1e-10) + 1e-10); the ``num_visible`` lowest
-    scores stay visible (ties keep token order).
-
-    Args:
-        probs: (B, L) probabilities.
-        num_visible: tokens left visible per row.
-        noise: (B, L) uniform noise U in [0, 1); float64 noise (numpy's
-            draws) scores in float64, float32 noise in float32.
-
-    Returns:
-        (B, L) bool, True = masked.
-    """
+    """(B, L) bool mask (True = masked) sampled without replacement proportional to (B, L)
+    ``probs``: score = log(p) - log(-log(U + 1e-10) + 1e-10) with (B, L) uniform ``noise``
+    U (scored in its dtype); the ``num_visible`` lowest stay visible (ties: token order)."""
     if noise.shape != probs.shape:
         raise ValueError(
             f'noise of shape {tuple(noise.shape)} must match the tokens {tuple(probs.shape)}'

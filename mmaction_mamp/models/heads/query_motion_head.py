@@ -62,13 +62,10 @@ class CrossAttentionBlock(nn.Module):
 
 @MODELS.register_module()
 class MAMPQueryHead(MaskedMotionHead):
-    """MAMP's masked-motion objective with a cross-attention query decoder.
-
-    One learned query per (qt, qv) patch of tokens, with its own temporal (1, TP/qt, 1, Dd)
-    and spatial (1, 1, VP/qv, Dd) embeddings, attends only to the visible tokens (at width
-    Dd plus the token-level embeddings of their positions): O(Q * K) attention instead of
-    O(L^2), MLPs on Q queries instead of L tokens (NTU-60: 125 instead of 750). Each query
-    predicts the qt*qv*P values of its patch, cut back into tokens.
+    """MAMP's masked-motion objective with a cross-attention query decoder: one learned query
+    per (qt, qv) patch of tokens, with its own temporal and spatial embeddings, attends only
+    to the visible tokens (plus their position embeddings), O(Q * K) instead of O(L^2)
+    (NTU-60: 125 queries instead of 750 tokens), and predicts its patch's qt*qv*P values.
 
     Loss weights (``motion_weight`` beta): with e the mean squared raw motion of a token
     and ē its mean over the sequence's masked tokens, a masked token weighs
