@@ -42,11 +42,6 @@ def non_finite(named: Iterable[Tuple[str, torch.Tensor]]) -> List[str]:
     return [name for name, t in named if not bool(torch.isfinite(t).all())]
 
 
-def non_finite_weights(model: nn.Module) -> List[str]:
-    """:func:`non_finite` of the parameters and buffers."""
-    return non_finite(unwrap(model).state_dict().items())
-
-
 @register_backend(BACKEND_NAME)
 class AtomicLocalBackend(LocalBackend):
     """``LocalBackend`` whose ``put`` / ``put_text`` never leave a partial file."""

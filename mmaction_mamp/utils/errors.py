@@ -66,11 +66,10 @@ def launch_rank() -> int:
 
 
 def ends_in_one_line(entry_point: Callable) -> Callable:
-    """The one place where a run's known failures become one line and an exit status, around
-    the entry points every launcher calls (``MAMPRunner.from_cfg``, ``train``, ``test``): a
-    :class:`RunRefused` (its ``exit_code``) or a timed-out collective
-    (:data:`PEER_TIMEOUT_STATUS`) is printed as ``error: <message>`` on stderr, then raised
-    as ``SystemExit`` chained to it. Other exceptions pass unchanged."""
+    """The one place where a run's known failures, a :class:`RunRefused` (its ``exit_code``)
+    or a timed-out collective (:data:`PEER_TIMEOUT_STATUS`), become ``error: <message>`` on
+    stderr and a ``SystemExit``, around the entry points every launcher calls
+    (``MAMPRunner.from_cfg``, ``train``, ``test``). Other exceptions pass unchanged."""
 
     @functools.wraps(entry_point)
     def run(*args, **kwargs):

@@ -147,21 +147,16 @@ class DetectedCropResize(ValidCropResize):
 
 @TRANSFORMS.register_module()
 class MultiClipCropResize(SkeletonTransform):
-    """``num_clips`` crops of the valid frames, each resized to ``clip_len``; deterministic.
+    """``num_clips`` deterministic crops of the valid frames, each resized to ``clip_len``.
 
-    Every crop keeps ``valid - 2 * bias`` frames, ``bias = int((1 - crop_ratio) * valid / 2)``,
-    with starts spread evenly over ``[0, 2 * bias]``; ``num_clips=1`` is the paper's centre
-    crop (``ValidCropResize(p_interval=(crop_ratio,))``). The clips are concatenated along
-    time and ``num_clips`` recorded, so ``FormatGCNInput`` yields (num_clips, M, clip_len, V,
-    C) and the head's ``average_clips`` merges the clip scores.
+    Every crop keeps ``valid - 2 * bias`` frames, ``bias = int((1 - crop_ratio) * valid / 2)``
+    (``crop_ratio`` in (0, 1]), with starts spread evenly over ``[0, 2 * bias]``;
+    ``num_clips=1`` is the paper's centre crop (``ValidCropResize(p_interval=(crop_ratio,))``).
+    ``FormatGCNInput`` then yields (num_clips, M, clip_len, V, C), merged by the head's
+    ``average_clips``.
 
     Required keys: ``keypoint`` (M, T, V, C). Modified: ``keypoint`` (M, num_clips *
     clip_len, V, C) float32, ``total_frames``. Added: ``num_clips``, ``clip_len``.
-
-    Args:
-        clip_len: frames per clip (120 in every MAMP recipe).
-        num_clips: number of crops.
-        crop_ratio: fraction of the valid frames each crop keeps, in (0, 1].
     """
 
     def __init__(self, clip_len: int = 120, num_clips: int = 5, crop_ratio: float = 0.8) -> None:

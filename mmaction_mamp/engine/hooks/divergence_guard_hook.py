@@ -8,7 +8,7 @@ from mmengine.dist import all_reduce, get_world_size
 from mmengine.hooks import Hook
 
 from ...utils.errors import TrainingDiverged
-from ..checkpoints import non_finite, non_finite_weights
+from ..checkpoints import non_finite, unwrap
 
 
 @HOOKS.register_module()
@@ -32,7 +32,8 @@ class DivergenceGuardHook(Hook):
             values['gradient norm'] = hub.get_scalar('train/grad_norm').current()
         values = {k: torch.as_tensor(v).detach().float().mean()
                   for k, v in values.items() if v is not None}  # fmt: skip
-        bad, weights = non_finite(values.items()), non_finite_weights(runner.model)
+        bad = non_finite(values.items())
+        weights = non_finite(unwrap(runner.model).state_dict().items())  # parameters, buffers
         if get_world_size() > 1:  # every rank stops at the same iteration
             flag = torch.tensor([2.0 if weights else 1.0 if bad else 0.0])
             all_reduce(flag, op='max')

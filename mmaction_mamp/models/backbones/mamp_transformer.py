@@ -61,12 +61,8 @@ class MAMPTransformer(BaseModule):
     persons folded into the batch, parameters named as officially.
 
     Args:
-        in_channels: coordinates per joint C (3, or 2 for 2-D poses).
-        embed_dims: token width D.
-        depth: number of transformer blocks.
-        num_heads: attention heads.
-        mlp_ratio: MLP hidden width / D.
-        qkv_bias: bias on the q, k, v projection.
+        in_channels, embed_dims: coordinates per joint C (3, or 2 for 2-D poses), width D.
+        depth, num_heads, mlp_ratio, qkv_bias: blocks, heads, MLP width / D, q k v bias.
         num_frames, num_joints: clip length T and joints V.
         temporal_patch_size, spatial_patch_size: frames u and joints p per token.
         drop_rate, attn_drop_rate: dropout after the attention projection and in the MLP,
