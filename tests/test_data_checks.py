@@ -13,6 +13,7 @@ from mmengine.logging import MMLogger
 from mmengine.registry import DefaultScope
 
 from mmaction_mamp.datasets.clip_checks import check_dataloader
+from mmaction_mamp.engine.runner import with_model_needs
 from mmaction_mamp.utils.errors import DataCheckError
 
 from launch import REPO, TINY, run, train_command
@@ -114,6 +115,36 @@ def test_unlabelled_or_out_of_range_clips_are_refused_where_labels_are_used(tmp_
         'clip3',
     ]
     check_dataloader(classifier(num_classes=3), SimpleNamespace(dataset=dataset), 'val', True)
+
+
+def test_skip_mode_drops_what_only_the_model_needs(tmp_path):
+    """Skip mode covers the reasons only the model knows: MAMPRunner states the head's classes
+    and the need for labels (a classifier's loaders, the k-NN monitor's) on every dataset in
+    skip mode, so the clips the check above refuses are dropped instead."""
+    ann_file = clips(tmp_path, [0, None, 5, 2])
+    dataset = dict(type='SafePoseDataset', ann_file=ann_file, split='train', pipeline=TEST_PIPELINE)
+    skipping = dict(dataset, skip_bad_samples=True)
+    cfg = Config(
+        dict(
+            model=dict(backbone=dict(num_joints=25), cls_head=dict(num_classes=3)),
+            train_dataloader=dict(dataset=dict(type='RepeatDataset', times=2, dataset=skipping)),
+            val_dataloader=dict(dataset=dataset),
+            custom_hooks=[dict(type='KNNMonitorHook', val_dataloader=dict(dataset=skipping))],
+        )
+    )
+    with_model_needs(cfg)
+    train = DATASETS.build(cfg.train_dataloader.dataset.dataset)
+    assert [train.get_data_info(i)['frame_dir'] for i in range(len(train))] == ['clip0', 'clip3']
+    check_dataloader(classifier(num_classes=3), SimpleNamespace(dataset=train), 'train', True)
+    assert 'sample_requirements' not in cfg.val_dataloader.dataset  # no skip mode: refused
+    knn = DATASETS.build(cfg.custom_hooks[0].val_dataloader.dataset)  # labels, any class
+    assert [knn.get_data_info(i)['frame_dir'] for i in range(len(knn))] == [
+        'clip0',
+        'clip2',
+        'clip3',
+    ]
+    with pytest.raises(DataCheckError, match='clip1: no label'):
+        check_dataloader(classifier(num_classes=3), loader(ann_file, TEST_PIPELINE), 'val', True)
 
 
 def test_fewer_classes_than_the_head_is_said(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import List, Optional
+from typing import Iterator, List, Optional
 
 import torch
 import torch.distributed as dist
@@ -38,6 +38,41 @@ def with_guard_hooks(cfg: Config) -> List[str]:
     return added
 
 
+def dataset_cfgs(dataset: Optional[dict]) -> Iterator[dict]:
+    """The dataset configs holding clips behind ``dataset`` (wrappers looked through)."""
+    inner = dataset.get('datasets', dataset.get('dataset')) if dataset else None
+    if inner is None:
+        yield from [dataset] if dataset else []
+        return
+    for part in inner if isinstance(inner, (list, tuple)) else [inner]:
+        yield from dataset_cfgs(part)
+
+
+def with_model_needs(cfg: Config) -> None:
+    """State on every dataset in skip mode what the model needs of its clips (the encoder's
+    joints; labels where they are used, in the head's class range), so that skip mode drops
+    every clip the data check before iteration 1 would refuse (docs/runs.md)."""
+    model = cfg.get('model') or {}
+    joints = model.get('backbone', {}).get('num_joints')
+    classes = model.get('cls_head', {}).get('num_classes')
+    loaders = [(cfg.get(f'{split}_dataloader'), classes) for split in ('train', 'val', 'test')]
+    loaders += [
+        (hook.get(key), 0)  # the k-NN monitor's: labels, no head
+        for hook in cfg.get('custom_hooks') or []
+        if hook.get('type') == 'KNNMonitorHook'
+        for key in ('train_dataloader', 'val_dataloader')
+    ]
+    for loader, num_classes in loaders:
+        needs = dict(
+            num_joints=joints, num_classes=num_classes, labels_required=num_classes is not None
+        )
+        for dataset in dataset_cfgs((loader or {}).get('dataset')):
+            if dataset.get('skip_bad_samples'):
+                stated = dataset.get('sample_requirements') or {}
+                needed = {key: value for key, value in needs.items() if value}
+                dataset['sample_requirements'] = dict(needed, **stated)
+
+
 @RUNNERS.register_module()
 class MAMPRunner(Runner):
     """``Runner`` adding the guard hooks a config lacks, the file checks and the work-dir lock
@@ -56,6 +91,7 @@ class MAMPRunner(Runner):
             lock.acquire()
         try:
             added = with_guard_hooks(cfg)
+            with_model_needs(cfg)
             runner = super().from_cfg(cfg)
         except BaseException:
             lock.release()
