@@ -2,15 +2,14 @@
 
 The runs of ``test_launchers.py`` split in two files so that the two test processes
 (``--dist loadfile``) share them: here a missing file, a schedule shorter than its warm-up,
-a pickled payload, CPU ``dist_train.sh`` / ``dist_test.sh`` and unlabelled
-pre-training data, each through mmaction2's packaged launchers or ours.
+a pickled payload, CPU ``dist_train.sh`` / ``dist_test.sh``, each through mmaction2's
+packaged launchers or ours (unlabelled pre-training data: ``test_data_checks.py``'s
+skip-mode run).
 """
 
-import pickle
 import re
 import sys
 
-import numpy as np
 import pytest
 import torch
 from mmaction.registry import MODELS
@@ -114,25 +113,3 @@ def test_pickled_code_in_a_resumed_checkpoint_never_runs(tmp_path):
                expect_rc=2, TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD='1')  # fmt: skip
     assert proc.stderr.splitlines()[-1].startswith(f'error: checkpoint {evil} is refused')
     assert not marker.exists()
-
-
-def test_unlabelled_pretraining_data_trains(tmp_path):
-    """Pre-training pickles may carry ``label=None``: labels are not used there."""
-    rng = np.random.default_rng(0)
-    clips = [
-        dict(
-            frame_dir=f'clip{i}', label=None, keypoint=rng.normal(size=(1, 30, 25, 3)).astype('f4')
-        )
-        for i in range(16)
-    ]
-    names = [clip['frame_dir'] for clip in clips]
-    ann_file = tmp_path / 'unlabelled.pkl'
-    ann_file.write_bytes(pickle.dumps(dict(split=dict(train=names), annotations=clips)))
-    user = tmp_path / 'unlabelled_config.py'
-    user.write_text(
-        f"_base_ = ['{TINY}']\n"
-        'train_dataloader = dict(dataset=dict(_delete_=True, type="SafePoseDataset", '
-        f'ann_file="{ann_file}", split="train", pipeline=_base_.train_pipeline))\n'
-    )
-    run(train_command('mmaction2', user, tmp_path / 'w', 'train_cfg.max_epochs=1'))
-    assert len(logged_losses(tmp_path / 'w')) == 2  # 16 clips, global batch 8
