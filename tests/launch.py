@@ -5,10 +5,13 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 from typing import Dict, List, Optional
 
 import mmaction
+from mmengine.config import Config
+from mmengine.runner import Runner
 
 REPO = Path(__file__).resolve().parents[1]
 MMACTION_TOOLS = Path(mmaction.__file__).parent / '.mim' / 'tools'
@@ -28,6 +31,21 @@ def train_command(launcher: str, config, work_dir, *options: str) -> List[str]:
     script = MMACTION_TOOLS / 'train.py' if launcher == 'mmaction2' else REPO / 'tools/train.py'
     command = [sys.executable, str(script), str(config), '--work-dir', str(work_dir)]
     return command + (['--cfg-options', *options] if options else [])
+
+
+def train_in_process(config, work_dir, **options) -> Runner:
+    """Train ``config`` in this process (``options`` as ``--cfg-options`` would merge them).
+
+    For a test that needs a run only for its checkpoint, dumped config or logs: the run a
+    launcher would start, without the launcher's interpreter start and imports.
+    """
+    cfg = Config.fromfile(str(REPO / config))
+    cfg.merge_from_dict(options)
+    cfg.work_dir = str(work_dir)
+    cfg.experiment_name = f'{Path(work_dir).name}_{time.time_ns()}'  # loggers are per name
+    runner = Runner.from_cfg(cfg)
+    runner.train()
+    return runner
 
 
 def run(

@@ -19,7 +19,7 @@ from mmengine.runner import Runner
 
 from mmaction_mamp.utils.errors import TrainingDiverged
 
-from launch import MMACTION_TOOLS, TINY, logged_losses, run, train_command
+from launch import MMACTION_TOOLS, TINY, logged_losses, run, train_command, train_in_process
 
 pytestmark = pytest.mark.slow
 # mmaction2's ST-GCN recipe schedule (SGD lr 0.1, cosine whose end is train_cfg.max_epochs)
@@ -45,10 +45,11 @@ def logged(work_dir: Path, key: str) -> dict:
 
 
 def test_resuming_into_a_longer_schedule_follows_the_new_schedule(tmp_path):
-    """Issue 23.1: 1 epoch, then --resume with train_cfg.max_epochs=2 (was: lr frozen)."""
+    """Issue 23.1: 1 epoch (in this process), then --resume with train_cfg.max_epochs=2
+    through mmaction2's train.py (was: lr frozen)."""
     config = tmp_path / 'stgcn_schedule.py'
     config.write_text(STGCN_SCHEDULE)
-    run(train_command('mmaction2', config, tmp_path / 'w'))
+    train_in_process(config, tmp_path / 'w')
     resumed = run(
         train_command('mmaction2', config, tmp_path / 'w', 'train_cfg.max_epochs=2') + ['--resume']
     )
@@ -148,18 +149,26 @@ def test_nan_weights_stop_the_run_before_any_save_or_rotation(tmp_path):
 def test_testing_a_checkpoint_whose_head_differs_from_the_config_is_refused(tmp_path):
     """Issue 23.6: trained with ``model.cls_head.num_classes=4``, tested with the 10-class
     config by mmaction2's test.py: was ``size mismatch`` logged, a random head scored, exit 0;
-    now one error naming the keys, both shapes and the config the run saved, which works."""
-    classes = "['raise_right_arm','lower_right_arm','raise_left_arm','lower_left_arm']"
-    small = ['model.backbone.init_cfg=None'] + [
-        f'{loader}_dataloader.dataset.{key}'
+    now one error naming the keys, both shapes and the config the run saved, which works.
+    The training only provides the checkpoint and the saved config: it runs in this process."""
+    classes = ['raise_right_arm', 'lower_right_arm', 'raise_left_arm', 'lower_left_arm']
+    loaders = {
+        f'{loader}_dataloader.dataset': dict(
+            classes=classes, num_per_class=8 if loader == 'train' else 2
+        )
         for loader in ('train', 'val', 'test')
-        for key in (f'classes={classes}', f'num_per_class={8 if loader == "train" else 2}')
-    ]  # one global batch of 32 training clips
+    }  # one global batch of 32 training clips
     linear, work_dir = 'configs/demo/mamp_linear_demo.py', tmp_path / 'probe'
-    run(train_command('mmaction2', linear, work_dir, 'model.cls_head.num_classes=4',
-                      'train_cfg.max_epochs=1', *small))  # fmt: skip
+    train_in_process(linear, work_dir, **{
+        'model.backbone.init_cfg': None, 'model.cls_head.num_classes': 4,
+        'train_cfg.max_epochs': 1, **loaders,
+    })  # fmt: skip
     test = [sys.executable, str(MMACTION_TOOLS / 'test.py')]
-    checkpoint, options = work_dir / 'epoch_1.pth', ['--cfg-options', *small[:1]]
+    checkpoint = work_dir / 'epoch_1.pth'
+    options = ['--cfg-options', 'model.backbone.init_cfg=None'] + [
+        f'test_dataloader.dataset.{key}={value}'
+        for key, value in loaders['test_dataloader.dataset'].items()
+    ]
     proc = run(test + [linear, str(checkpoint), '--work-dir', str(tmp_path / 't')] + options,
                expect_rc=2)  # fmt: skip
     assert proc.stderr.splitlines()[-1] == (

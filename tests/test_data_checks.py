@@ -16,7 +16,7 @@ from mmaction_mamp.datasets.clip_checks import check_dataloader
 from mmaction_mamp.engine.runner import with_model_needs
 from mmaction_mamp.utils.errors import DataCheckError
 
-from launch import REPO, TINY, run, train_command
+from launch import REPO, TINY, logged_losses, run, train_command
 from small_models import small_mamp, small_recognizer
 
 PRETRAIN_PIPELINE = [
@@ -256,7 +256,8 @@ def test_a_head_wider_than_the_data_is_said_in_a_run(tmp_path):
 
 
 def test_skip_mode_in_a_run_drops_a_wrong_joint_clip_too(tmp_path):
-    """Skip mode used to drop the NaN clip, then stop the run on the 17-joint one."""
+    """Skip mode used to drop the NaN clip, then stop the run on the 17-joint one. The clips
+    are unlabelled (``label=None``), as pre-training pickles may be: they train, none skipped."""
 
     def damage(name, keypoint):
         if name == 'clip3':
@@ -280,3 +281,4 @@ def test_skip_mode_in_a_run_drops_a_wrong_joint_clip_too(tmp_path):
         'clip3\tnon-finite coordinates in 1 frame(s), first frame 5',
         'clip7\t17 joints, the model expects 25',
     ]
+    assert len(logged_losses(tmp_path / 'work')) == 2  # 10 clips left, global batch 4

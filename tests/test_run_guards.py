@@ -43,13 +43,18 @@ def test_a_config_with_mmaction2s_own_hooks_gets_every_guard_from_the_runner(tmp
 
 @pytest.mark.slow
 def test_no_checkpoint_of_diverged_weights_even_with_patience(tmp_path):
+    """A real run diverges: one line with the iteration, the last finite loss and what to do;
+    no checkpoint of diverged weights, whatever the patience and checkpoint rotation."""
     proc = run(
         train_command('mmaction2', TINY, tmp_path, 'optim_wrapper.optimizer.lr=1e6',
-                      'default_hooks.divergence_guard.patience=100', 'train_cfg.max_epochs=1'),
+                      'default_hooks.divergence_guard.patience=100', 'train_cfg.max_epochs=1',
+                      'default_hooks.checkpoint.max_keep_ckpts=1'),
         expect_rc=3,
     )  # fmt: skip
     line = proc.stderr.splitlines()[-1]  # non-finite weights stop the run whatever the patience
     assert line.startswith('error: training diverged: ') and 'hold NaN or infinity' in line
+    assert ' at iteration ' in line and 'last finite loss' in line
+    assert 'Lower the learning rate' in line
     assert 'no checkpoint of the diverged weights was written' in line
     assert len(logged_losses(tmp_path)) < 5 and not list(tmp_path.glob('*.pth'))
 

@@ -1,7 +1,6 @@
 """End-to-end (small): downstream configs train an epoch and evaluate with AccMetric; what
 training changed and the reported accuracy are checked against the saved checkpoint."""
 
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -18,6 +17,7 @@ from mmaction_mamp.models.backbones.mamp_transformer import resize_temporal_embe
 from mmaction_mamp.utils.official_checkpoint import convert_official_state_dict
 
 from .helpers import REPO, write_pose_pickle, write_pretrain_checkpoint
+from launch import run
 from reference_mamp import make_official_state_dict
 
 pytestmark = pytest.mark.slow
@@ -164,14 +164,13 @@ def test_tools_test_evaluates_a_converted_official_checkpoint(tmp_path):
     )
     ckpt = tmp_path / 'converted.pth'
     torch.save(dict(state_dict=convert_official_state_dict(official)[0]), ckpt)
-    small = ' '.join(f'model.backbone.{k}={v}' for k, v in SMALL.items())
+    small = [f'model.backbone.{k}={v}' for k, v in SMALL.items()]
     linear = 'configs/skeleton/mamp/' + LINEAR
-    cmd = (
-        f'{sys.executable} tools/test.py {linear} {ckpt} '
-        f'--work-dir {tmp_path / "work"} --cfg-options {small} model.cls_head.in_channels=32 '
-        f'test_dataloader.dataset.ann_file={ann} test_dataloader.num_workers=0 '
-        'test_dataloader.persistent_workers=False test_dataloader.batch_size=4'
-    )
-    result = subprocess.run(cmd.split(), cwd=REPO, capture_output=True, text=True, timeout=300)
-    assert result.returncode == 0, result.stderr[-3000:]
+    # from this checkout: launch.run puts it on PYTHONPATH, not an installed mmaction_mamp
+    result = run([
+        sys.executable, 'tools/test.py', linear, str(ckpt), '--work-dir', str(tmp_path / 'work'),
+        '--cfg-options', *small, 'model.cls_head.in_channels=32',
+        f'test_dataloader.dataset.ann_file={ann}', 'test_dataloader.num_workers=0',
+        'test_dataloader.persistent_workers=False', 'test_dataloader.batch_size=4',
+    ])  # fmt: skip
     assert 'acc/top1' in result.stdout + result.stderr
