@@ -1,6 +1,6 @@
-# Kept for configs/demo/ (and tests/configs/): the zoo recipes in configs/skeleton/mamp/
-# state their model, data and schedule in their own file.
-# 2-D pose pipelines (mmaction2's HRNet COCO-17 skeletons: keypoint (M, T, 17, 2) pixels +
+# The 2-D pose steps of the demo configs (configs/demo/*_2d.py set the clip length on the
+# crops; the zoo's 2-D recipes in configs/skeleton/mamp/ state theirs in their own file).
+# They read mmaction2's HRNet COCO-17 skeletons (keypoint (M, T, 17, 2) pixels +
 # keypoint_score (M, T, 17), img_shape), the 2-D counterparts of the MAMP feeder:
 # - pixels normalised about the image centre by mmaction2's PreNormalize2D (img_shape of
 #   each annotation), keypoints the detector missed (score 0) put back at 0 as absent joints,
@@ -11,9 +11,9 @@
 # - train: random horizontal flip with the COCO left/right swap, rotation |angle| <= 0.3 and
 #   scale U(0.9, 1.1) in the image plane instead of the 3-D rotation,
 # - input channels (x, y); motion-aware masking over (x, y) for pre-training.
-# With the score as a third input channel use ZeroUndetectedJoints(keep_score=True) (mmaction2's
-# FormatGCNInput appends it), in_channels=3 and MotionAwareMasking(motion_channels=2).
-num_joints_2d = 17
+# With the score as a third input channel use ZeroUndetectedJoints(keep_score=True)
+# (mmaction2's FormatGCNInput appends it), in_channels=3 and
+# MotionAwareMasking(motion_channels=2).
 normalize_2d = [
     dict(type='PreNormalize2D'),
     dict(type='ZeroUndetectedJoints', score_thr=0.0),
@@ -27,27 +27,3 @@ train_crop_2d = dict(
     min_crop_len=64,
 )
 test_crop_2d = dict(type='DetectedCropResize', clip_len=120, p_interval=(0.95,))
-
-pretrain_pipeline_2d = [
-    *normalize_2d,
-    train_crop_2d,
-    augment_2d,
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='MotionAwareMasking', mask_ratio=0.9, tau=0.8, temporal_patch_size=4),
-    dict(type='PackActionInputs', algorithm_keys=('mask',)),
-]
-train_pipeline_2d = [
-    *normalize_2d,
-    train_crop_2d,
-    augment_2d,
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs'),
-]
-test_pipeline_2d = [
-    *normalize_2d,
-    test_crop_2d,
-    dict(type='FormatGCNInput', num_person=2),
-    dict(type='PackActionInputs'),
-]
-# Encoder input of these pipelines: 17 joints x (x, y).
-encoder_2d = dict(in_channels=2, num_joints=num_joints_2d)

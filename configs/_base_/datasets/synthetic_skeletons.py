@@ -3,14 +3,13 @@
 # SyntheticSkeletonDataset gives NTU RGB+D 25-joint 3-D clips in metres,
 # SyntheticPose2DDataset the same clips filmed as COCO-17 keypoints in pixels with scores.
 # 320 labelled training clips (32 per class) and 500 validation clips (50 per class).
-# The demo recipe is CPU-sized: 32-frame clips of the acting person only (the synthetic
+# The demo recipes are CPU-sized: 32-frame clips of the acting person only (the synthetic
 # second person is absent or idle; padding it would double the cost), a 96-wide 4-block
-# encoder, and the data pipeline in the main process (num_workers=0: it makes ~2,800 clips/s
-# per core against ~250/s the model consumes, so a worker process would only compete for
-# the cores on a shared machine).
+# encoder (stated in each demo config), and the data pipeline in the main process
+# (num_workers=0: it makes ~2,800 clips/s per core against ~250/s the model consumes, so a
+# worker process would only compete for the cores on a shared machine).
 clip_len = 32
 num_person = 1
-demo_encoder = dict(embed_dims=96, depth=4, num_heads=4, num_frames=clip_len)
 
 demo_train_split = dict(split='train', num_per_class=32)
 demo_val_split = dict(split='val', num_per_class=50)
