@@ -55,17 +55,18 @@ def with_model_needs(cfg: Config) -> None:
     model = cfg.get('model') or {}
     joints = model.get('backbone', {}).get('num_joints')
     classes = model.get('cls_head', {}).get('num_classes')
-    loaders = [(cfg.get(f'{split}_dataloader'), classes) for split in ('train', 'val', 'test')]
+    loaders = [
+        (cfg.get(f'{split}_dataloader'), classes, classes is not None)
+        for split in ('train', 'val', 'test')
+    ]
     loaders += [
-        (hook.get(key), 0)  # the k-NN monitor's: labels, no head
+        (hook.get(key), None, True)  # the k-NN monitor's: labels, no head
         for hook in cfg.get('custom_hooks') or []
         if hook.get('type') == 'KNNMonitorHook'
         for key in ('train_dataloader', 'val_dataloader')
     ]
-    for loader, num_classes in loaders:
-        needs = dict(
-            num_joints=joints, num_classes=num_classes, labels_required=num_classes is not None
-        )
+    for loader, num_classes, labels in loaders:
+        needs = dict(num_joints=joints, num_classes=num_classes, labels_required=labels)
         for dataset in dataset_cfgs((loader or {}).get('dataset')):
             if dataset.get('skip_bad_samples'):
                 stated = dataset.get('sample_requirements') or {}
